@@ -1,0 +1,15 @@
+namespace EspRelease.Core.Diagnostics;
+
+/// <summary>How bad a finding is: errors refuse a release, warnings are shown and let it through.</summary>
+public enum Severity
+{
+    Warning,
+    Error,
+}
+
+/// <summary>
+/// One finding about an input, phrased for the person who has to fix it: the file it concerns,
+/// what was expected, what was found, and what to do. <see cref="Code"/> is stable
+/// (<c>ESPR1xxx</c> errors, <c>ESPR2xxx</c> warnings) so scripts and MSBuild can key on it.
+/// </summary>
+public sealed record Diagnostic(string Code, Severity Severity, string Message, string? File = null);

@@ -1,0 +1,56 @@
+namespace EspRelease.Core.Diagnostics;
+
+/// <summary>
+/// Every diagnostic code the core emits. Codes never change meaning once shipped: users grep for
+/// them, CI filters on them, and MSBuild shows them as <c>error ESPR1xxx</c>.
+/// </summary>
+public static class DiagnosticCodes
+{
+    // Files and paths (10xx).
+    public const string FileNotFound = "ESPR1001";
+    public const string FileUnreadable = "ESPR1002";
+    public const string UnknownInput = "ESPR1003";
+
+    // App images (11xx).
+    public const string EmptyFile = "ESPR1101";
+    public const string BadMagic = "ESPR1102";
+    public const string TruncatedHeader = "ESPR1103";
+    public const string TooManySegments = "ESPR1104";
+    public const string SegmentTruncated = "ESPR1105";
+    public const string SegmentLengthInvalid = "ESPR1106";
+    public const string ChecksumMismatch = "ESPR1107";
+    public const string HashMismatch = "ESPR1108";
+    public const string HashFlagInvalid = "ESPR1109";
+    public const string UnknownChip = "ESPR1110";
+    public const string TruncatedFooter = "ESPR1111";
+    public const string AppWithoutHash = "ESPR1112";
+    public const string MmuMisaligned = "ESPR1113";
+    public const string UnexpectedTrailingData = "ESPR1114";
+    public const string SignatureBlockInvalid = "ESPR1115";
+    public const string AppDescriptorSegmentTooShort = "ESPR1116";
+    public const string Esp8266Image = "ESPR1117";
+    public const string SignatureFillNotErased = "ESPR1118";
+
+    // Partition tables (12xx).
+    public const string PartitionTableSize = "ESPR1201";
+    public const string PartitionEntryInvalid = "ESPR1202";
+    public const string PartitionMd5Mismatch = "ESPR1203";
+    public const string PartitionNoEndMarker = "ESPR1204";
+    public const string PartitionOverlap = "ESPR1205";
+
+    // Build directories and cross-checks (13xx).
+    public const string BuildFileMissing = "ESPR1301";
+    public const string BuildJsonInvalid = "ESPR1302";
+    public const string ChipMismatch = "ESPR1303";
+    public const string ProjectNameMismatch = "ESPR1304";
+    public const string VersionMismatch = "ESPR1305";
+    public const string AppTooLargeForSlot = "ESPR1306";
+    public const string NotAnApp = "ESPR1307";
+    public const string NoAppSlot = "ESPR1308";
+
+    // Warnings (2xxx).
+    public const string SignatureSchemeUnsupportedByChip = "ESPR2101";
+    public const string AppSlotNearlyFull = "ESPR2301";
+    public const string NoOtaSlots = "ESPR2302";
+    public const string PartitionUnknownFlags = "ESPR2201";
+}

@@ -1,0 +1,49 @@
+using System.Text.Json;
+
+namespace EspRelease.Core.IdfBuild;
+
+/// <summary>
+/// The parts of <c>project_description.json</c> esp-release uses. Every value in that file is a
+/// string (CMake substitution); <c>git_revision</c> is the ESP-IDF version, not the project's.
+/// </summary>
+public sealed record ProjectDescription(
+    string? FormatVersion,
+    string ProjectName,
+    string? ProjectVersion,
+    string Target,
+    string AppBin,
+    string? BuildType,
+    string? IdfVersion,
+    string? MinRev,
+    string? MaxRev)
+{
+    public const string FileName = "project_description.json";
+
+    /// <exception cref="JsonException">The file is not JSON, or lacks a required member.</exception>
+    public static ProjectDescription Parse(ReadOnlySpan<byte> json)
+    {
+        using var doc = JsonDocument.Parse(json.ToArray(), new JsonDocumentOptions { AllowTrailingCommas = true });
+        var root = doc.RootElement;
+        if (root.ValueKind != JsonValueKind.Object)
+        {
+            throw new JsonException("the top level is not a JSON object");
+        }
+
+        return new ProjectDescription(
+            Optional(root, "version"),
+            Required(root, "project_name"),
+            Optional(root, "project_version"),
+            Required(root, "target"),
+            Required(root, "app_bin"),
+            Optional(root, "build_type"),
+            Optional(root, "git_revision"),
+            Optional(root, "min_rev"),
+            Optional(root, "max_rev"));
+    }
+
+    internal static string Required(JsonElement obj, string name) =>
+        Optional(obj, name) ?? throw new JsonException($"the member \"{name}\" is missing or not a string");
+
+    internal static string? Optional(JsonElement obj, string name) =>
+        obj.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
+}

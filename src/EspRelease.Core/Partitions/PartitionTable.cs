@@ -1,0 +1,140 @@
+using System.Buffers.Binary;
+using System.Security.Cryptography;
+using System.Text;
+using EspRelease.Core.Diagnostics;
+
+namespace EspRelease.Core.Partitions;
+
+/// <summary>
+/// A binary partition table (<c>partition-table.bin</c>) as gen_esp32part.py writes it: 32-byte
+/// entries, an optional MD5 record (<c>EB EB</c>), then 0xFF to 0xC00 bytes.
+/// </summary>
+public sealed class PartitionTable
+{
+    public const int MaxSize = 0xC00;
+    private const int EntrySize = 32;
+
+    public required string File { get; init; }
+
+    public List<PartitionEntry> Entries { get; } = [];
+
+    /// <summary>The MD5 stored in the table and the one computed over the entries before it; null when the table has no MD5 record.</summary>
+    public (byte[] Stored, byte[] Computed)? Md5 { get; private set; }
+
+    public List<Diagnostic> Diagnostics { get; } = [];
+
+    public bool Valid => Diagnostics.All(d => d.Severity != Severity.Error);
+
+    /// <summary>Every OTA slot (<c>ota_0</c>…<c>ota_15</c>), in table order.</summary>
+    public IEnumerable<PartitionEntry> OtaSlots => Entries.Where(e => e.IsOtaSlot);
+
+    /// <summary>Every partition the bootloader can boot an app from (factory, test and OTA slots).</summary>
+    public IEnumerable<PartitionEntry> AppPartitions => Entries.Where(e => e.IsApp && e.Subtype is 0x00 or 0x20 or (>= 0x10 and <= 0x1F));
+
+    /// <summary>The smallest OTA slot: every release must fit it, since an update may land in any slot.</summary>
+    public PartitionEntry? SmallestOtaSlot => OtaSlots.MinBy(e => e.Size);
+
+    public static PartitionTable Read(string path)
+    {
+        try
+        {
+            var info = new FileInfo(path);
+            if (info.Exists && info.Length > 0x10000)
+            {
+                var table = new PartitionTable { File = path };
+                table.Error(DiagnosticCodes.PartitionTableSize, $"{path}: {info.Length} bytes is too large for a partition table (expected 3072 bytes, 0xC00). Pass `partition_table/partition-table.bin` from the build directory.");
+                return table;
+            }
+
+            return Parse(System.IO.File.ReadAllBytes(path), path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            var table = new PartitionTable { File = path };
+            table.Error(e is FileNotFoundException or DirectoryNotFoundException ? DiagnosticCodes.FileNotFound : DiagnosticCodes.FileUnreadable,
+                $"{path}: cannot read the partition table ({e.Message}). Check the path; `idf.py build` writes it to build/partition_table/partition-table.bin.");
+            return table;
+        }
+    }
+
+    public static PartitionTable Parse(ReadOnlySpan<byte> bytes, string name)
+    {
+        var table = new PartitionTable { File = name };
+        if (bytes.Length == 0 || bytes.Length % EntrySize != 0)
+        {
+            table.Error(DiagnosticCodes.PartitionTableSize, $"{name}: {bytes.Length} bytes is not a partition table (expected 3072 bytes: 32-byte records). Pass `partition_table/partition-table.bin` from the build directory.");
+            return table;
+        }
+
+        using var md5 = IncrementalHash.CreateHash(HashAlgorithmName.MD5);
+        var ended = false;
+        for (var offset = 0; offset + EntrySize <= bytes.Length && !ended; offset += EntrySize)
+        {
+            var record = bytes.Slice(offset, EntrySize);
+            if (record.IndexOfAnyExcept((byte)0xFF) < 0)
+            {
+                ended = true;
+            }
+            else if (record[0] == 0xEB && record[1] == 0xEB)
+            {
+                var computed = md5.GetCurrentHash();
+                var stored = record[16..].ToArray();
+                table.Md5 = (stored, computed);
+                if (!stored.AsSpan().SequenceEqual(computed))
+                {
+                    table.Error(DiagnosticCodes.PartitionMd5Mismatch, $"{name}: the MD5 record at offset 0x{offset:x} is {Convert.ToHexStringLower(stored)}, the entries hash to {Convert.ToHexStringLower(computed)}. The table is corrupt; regenerate it with `idf.py partition-table`.");
+                }
+            }
+            else if (record[0] == 0xAA && record[1] == 0x50)
+            {
+                md5.AppendData(record);
+                table.Entries.Add(ParseEntry(record));
+            }
+            else
+            {
+                table.Error(DiagnosticCodes.PartitionEntryInvalid, $"{name}: the record at offset 0x{offset:x} starts 0x{record[0]:x2} 0x{record[1]:x2}; expected an entry (AA 50), the MD5 record (EB EB) or the end marker (FF FF). This is not a partition table, or it is corrupt.");
+                return table;
+            }
+        }
+
+        // Legacy tables (and esptool's test table) end at EOF without a marker; gen_esp32part insists on one.
+        if (!ended && bytes.Length >= MaxSize)
+        {
+            table.Error(DiagnosticCodes.PartitionNoEndMarker, $"{name}: no end-of-table marker (a record of 32 × 0xFF) within {bytes.Length} bytes. The table is corrupt; regenerate it with `idf.py partition-table`.");
+        }
+
+        table.CheckLayout();
+        return table;
+    }
+
+    private static PartitionEntry ParseEntry(ReadOnlySpan<byte> r)
+    {
+        var label = r.Slice(12, 16);
+        var end = label.IndexOf((byte)0);
+        return new PartitionEntry(
+            Encoding.UTF8.GetString(end < 0 ? label : label[..end]),
+            r[2], r[3],
+            BinaryPrimitives.ReadUInt32LittleEndian(r[4..]),
+            BinaryPrimitives.ReadUInt32LittleEndian(r[8..]),
+            BinaryPrimitives.ReadUInt32LittleEndian(r[28..]));
+    }
+
+    private void CheckLayout()
+    {
+        var sorted = Entries.Where(e => e.Size > 0).OrderBy(e => e.Offset).ToList();
+        for (var i = 1; i < sorted.Count; i++)
+        {
+            if (sorted[i].Offset < sorted[i - 1].End)
+            {
+                Error(DiagnosticCodes.PartitionOverlap, $"{File}: partition '{sorted[i].Name}' at 0x{sorted[i].Offset:x} overlaps '{sorted[i - 1].Name}' (0x{sorted[i - 1].Offset:x}–0x{sorted[i - 1].End:x}). Fix the offsets in partitions.csv.");
+            }
+        }
+
+        foreach (var e in Entries.Where(e => (e.Flags & ~3u) != 0))
+        {
+            Diagnostics.Add(new(DiagnosticCodes.PartitionUnknownFlags, Severity.Warning, $"{File}: partition '{e.Name}' has unknown flag bits 0x{e.Flags:x8} (known: encrypted, readonly).", File));
+        }
+    }
+
+    private void Error(string code, string message) => Diagnostics.Add(new(code, Severity.Error, message, File));
+}
