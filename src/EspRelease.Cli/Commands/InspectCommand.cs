@@ -1,0 +1,100 @@
+using System.CommandLine;
+using System.Security.Cryptography;
+using EspRelease.Cli.Output;
+using EspRelease.Core.Diagnostics;
+using EspRelease.Core.IdfBuild;
+using EspRelease.Core.Images;
+using EspRelease.Core.Partitions;
+
+namespace EspRelease.Cli.Commands;
+
+/// <summary><c>esp-release inspect &lt;path&gt;</c>: validates an app image, a partition table or a whole build directory.</summary>
+internal sealed class InspectCommand : Command
+{
+    public InspectCommand(Option<DiagnosticsFormat> diagnosticsFormat)
+        : base("inspect", "Validate an ESP app image, a partition table, or an idf.py build directory, byte for byte, the way the device will.")
+    {
+        DiagnosticsFormat = diagnosticsFormat;
+        Arguments.Add(PathArgument);
+        Options.Add(JsonOption);
+        SetAction(Execute);
+    }
+
+    internal Argument<string> PathArgument { get; } = new("path")
+    {
+        Description = "An app image (.bin), a partition table (partition-table.bin), or an idf.py build directory (or the project directory holding build/).",
+    };
+
+    internal Option<bool> JsonOption { get; } = new("--json")
+    {
+        Description = "Write the result as JSON to stdout (integers as numbers, hashes as lowercase hex) instead of the text report.",
+    };
+
+    internal Option<DiagnosticsFormat> DiagnosticsFormat { get; }
+
+    private int Execute(ParseResult parse)
+    {
+        var path = parse.GetRequiredValue(PathArgument);
+        var json = parse.GetValue(JsonOption);
+        var stdout = parse.InvocationConfiguration.Output;
+        var diagnostics = new DiagnosticWriter(parse.InvocationConfiguration.Error, parse.GetValue(DiagnosticsFormat));
+
+        if (Directory.Exists(path))
+        {
+            if (!IdfBuildReader.IsBuildDirectory(path))
+            {
+                diagnostics.Write(new Diagnostic(DiagnosticCodes.UnknownInput, Severity.Error,
+                    $"{path}: a directory, but not an idf.py build directory (no {ProjectDescription.FileName} in it or in its build/ folder). Run `idf.py build` in the ESP-IDF project, then pass its build directory.", path));
+                return ExitCodes.UsageError;
+            }
+
+            var build = IdfBuildReader.Inspect(path);
+            Report(stdout, json, diagnostics, build.AllDiagnostics,
+                s => InspectJsonWriter.Write(s, build), t => new InspectTextWriter(t).Write(build));
+            return build.Valid ? ExitCodes.Success : ExitCodes.Invalid;
+        }
+
+        if (!File.Exists(path))
+        {
+            diagnostics.Write(new Diagnostic(DiagnosticCodes.FileNotFound, Severity.Error,
+                $"{path}: no such file or directory. Pass an app image (build/<project>.bin), a partition table, or the build directory.", path));
+            return ExitCodes.UsageError;
+        }
+
+        if (LooksLikePartitionTable(path))
+        {
+            var table = PartitionTable.Read(path);
+            Report(stdout, json, diagnostics, table.Diagnostics,
+                s => InspectJsonWriter.Write(s, table, new FileInfo(path).Length, SHA256.HashData(File.ReadAllBytes(path))),
+                t => new InspectTextWriter(t).Write(table));
+            return table.Valid ? ExitCodes.Success : ExitCodes.Invalid;
+        }
+
+        var image = AppImageReader.Inspect(path);
+        Report(stdout, json, diagnostics, image.Diagnostics, s => InspectJsonWriter.Write(s, image), t => new InspectTextWriter(t).Write(image));
+        return image.Diagnostics.Any(d => d.Code is DiagnosticCodes.FileUnreadable) ? ExitCodes.UsageError
+            : image.Valid ? ExitCodes.Success : ExitCodes.Invalid;
+    }
+
+    private static void Report(TextWriter stdout, bool json, DiagnosticWriter diagnostics, IEnumerable<Diagnostic> found, Action<Stream> writeJson, Action<TextWriter> writeText)
+    {
+        if (json)
+        {
+            using var buffer = new MemoryStream();
+            writeJson(buffer);
+            stdout.WriteLine(System.Text.Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length));
+            return;
+        }
+
+        writeText(stdout);
+        diagnostics.WriteAll(found);
+    }
+
+    // A partition table starts with an entry (AA 50) or, when empty, the MD5 record (EB EB); an image starts 0xE9.
+    private static bool LooksLikePartitionTable(string path)
+    {
+        Span<byte> head = stackalloc byte[2];
+        using var stream = File.OpenRead(path);
+        return stream.Read(head) == 2 && ((head[0] == 0xAA && head[1] == 0x50) || (head[0] == 0xEB && head[1] == 0xEB));
+    }
+}

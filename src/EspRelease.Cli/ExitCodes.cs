@@ -1,0 +1,10 @@
+namespace EspRelease.Cli;
+
+/// <summary>Process exit codes, the same for every verb (1 is also what System.CommandLine returns for parse errors).</summary>
+internal static class ExitCodes
+{
+    public const int Success = 0;
+    public const int UsageError = 1;
+    public const int Invalid = 2;
+    public const int HostFailure = 3;
+}

@@ -1,0 +1,8 @@
+namespace EspRelease.Cli.Output;
+
+internal enum DiagnosticsFormat
+{
+    Text,
+    MSBuild,
+    GitHub,
+}

@@ -1,0 +1,3 @@
+using EspRelease.Cli;
+
+return await EspReleaseRootCommand.Create().Parse(args).InvokeAsync();
