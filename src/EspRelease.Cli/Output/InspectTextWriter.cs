@@ -32,8 +32,8 @@ internal sealed class InspectTextWriter(TextWriter o)
             var freq = image.Chip?.DescribeFlashFrequency(h.SpiSpeed) ?? $"0x{h.SpiSpeed:x}";
             Field("entry", $"0x{h.EntryAddress:x8}");
             Field("flash", $"{h.FlashModeName}, {freq}, {h.FlashSizeName}");
-            var max = h.HasMaxChipRevision ? ImageHeader.FormatRevision(h.MaxChipRevisionFull) : "no limit";
-            Field("chip revision", $"{ImageHeader.FormatRevision(h.MinChipRevisionFull)} to {max}");
+            var max = h.HasMaxChipRevision ? $"max {ImageHeader.FormatRevision(h.MaxChipRevisionFull)}" : "no max";
+            Field("chip revision", $"min {ImageHeader.FormatRevision(h.MinChipRevisionFull)}, {max}");
         }
 
         if (image.Checksum is { } c)
