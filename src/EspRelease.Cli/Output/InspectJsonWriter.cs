@@ -52,22 +52,15 @@ internal static class InspectJsonWriter
         }
 
         w.WriteString("buildDirectory", build.Directory);
-        w.WritePropertyName("project");
-        if (build.Project is { } p)
+        WriteObjectOrNull(w, "project", build.Project, p =>
         {
-            w.WriteStartObject();
-            w.WriteString("name", p.ProjectName);
-            w.WriteString("version", p.ProjectVersion);
-            w.WriteString("target", p.Target);
-            w.WriteString("idfVersion", p.IdfVersion);
-            w.WriteString("appBin", p.AppBin);
-            w.WriteString("buildType", p.BuildType);
-            w.WriteEndObject();
-        }
-        else
-        {
-            w.WriteNullValue();
-        }
+                w.WriteString("name", p.ProjectName);
+                w.WriteString("version", p.ProjectVersion);
+                w.WriteString("target", p.Target);
+                w.WriteString("idfVersion", p.IdfVersion);
+                w.WriteString("appBin", p.AppBin);
+                w.WriteString("buildType", p.BuildType);
+        });
 
         w.WritePropertyName("flashFiles");
         w.WriteStartArray();
@@ -83,32 +76,18 @@ internal static class InspectJsonWriter
 
         w.WriteEndArray();
 
-        w.WritePropertyName("bootloader");
-        if (build.Bootloader is { } bootloader)
+        WriteObjectOrNull(w, "bootloader", build.Bootloader, bootloader =>
         {
-            w.WriteStartObject();
-            WriteImageMembers(w, bootloader);
-            WriteOutcome(w, bootloader.Diagnostics);
-            w.WriteEndObject();
-        }
-        else
-        {
-            w.WriteNullValue();
-        }
+                WriteImageMembers(w, bootloader);
+                WriteOutcome(w, bootloader.Diagnostics);
+        });
 
-        w.WritePropertyName("partitionTable");
-        if (build.PartitionTable is { } table)
+        WriteObjectOrNull(w, "partitionTable", build.PartitionTable, table =>
         {
-            w.WriteStartObject();
-            w.WriteString("file", table.File);
-            WritePartitionMembers(w, table);
-            WriteOutcome(w, table.Diagnostics);
-            w.WriteEndObject();
-        }
-        else
-        {
-            w.WriteNullValue();
-        }
+                w.WriteString("file", table.File);
+                WritePartitionMembers(w, table);
+                WriteOutcome(w, table.Diagnostics);
+        });
 
         w.WritePropertyName("crossChecks");
         w.WriteStartArray();
@@ -168,33 +147,19 @@ internal static class InspectJsonWriter
 
         w.WriteEndArray();
 
-        w.WritePropertyName("checksum");
-        if (image.Checksum is { } c)
+        WriteObjectOrNull(w, "checksum", image.Checksum, c =>
         {
-            w.WriteStartObject();
-            w.WriteNumber("stored", c.Stored);
-            w.WriteNumber("computed", c.Computed);
-            w.WriteBoolean("valid", c.Valid);
-            w.WriteEndObject();
-        }
-        else
-        {
-            w.WriteNullValue();
-        }
+                w.WriteNumber("stored", c.Stored);
+                w.WriteNumber("computed", c.Computed);
+                w.WriteBoolean("valid", c.Valid);
+        });
 
-        w.WritePropertyName("hash");
-        if (image.Hash is { } hash)
+        WriteObjectOrNull(w, "hash", image.Hash, hash =>
         {
-            w.WriteStartObject();
-            WriteHex(w, "stored", hash.Stored);
-            WriteHex(w, "computed", hash.Computed);
-            w.WriteBoolean("valid", hash.Valid);
-            w.WriteEndObject();
-        }
-        else
-        {
-            w.WriteNullValue();
-        }
+                WriteHex(w, "stored", hash.Stored);
+                WriteHex(w, "computed", hash.Computed);
+                w.WriteBoolean("valid", hash.Valid);
+        });
 
         WriteAppDescriptor(w, image.App);
         WriteBootloaderDescriptor(w, image.Bootloader);
@@ -287,19 +252,12 @@ internal static class InspectJsonWriter
         }
 
         w.WriteEndArray();
-        w.WritePropertyName("md5");
-        if (table.Md5 is { } md5)
+        WriteObjectOrNull(w, "md5", table.Md5, md5 =>
         {
-            w.WriteStartObject();
-            WriteHex(w, "stored", md5.Stored);
-            WriteHex(w, "computed", md5.Computed);
-            w.WriteBoolean("valid", md5.Stored.AsSpan().SequenceEqual(md5.Computed));
-            w.WriteEndObject();
-        }
-        else
-        {
-            w.WriteNullValue();
-        }
+                WriteHex(w, "stored", md5.Stored);
+                WriteHex(w, "computed", md5.Computed);
+                w.WriteBoolean("valid", md5.Valid);
+        });
 
         w.WritePropertyName("otaSlots");
         w.WriteStartArray();
@@ -347,6 +305,21 @@ internal static class InspectJsonWriter
         }
 
         w.WriteEndArray();
+    }
+
+    /// <summary>Writes <c>"name": { … }</c> when there is a value, <c>"name": null</c> when there is none.</summary>
+    private static void WriteObjectOrNull<T>(Utf8JsonWriter w, string name, T? value, Action<T> members)
+    {
+        w.WritePropertyName(name);
+        if (value is null)
+        {
+            w.WriteNullValue();
+            return;
+        }
+
+        w.WriteStartObject();
+        members(value);
+        w.WriteEndObject();
     }
 
     private static void WriteHex(Utf8JsonWriter w, string name, byte[]? bytes)

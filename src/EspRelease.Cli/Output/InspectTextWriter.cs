@@ -63,7 +63,7 @@ internal sealed class InspectTextWriter(TextWriter o)
     public void Write(PartitionTable table)
     {
         o.WriteLine($"{table.File}: partition table, {table.Entries.Count} entries — {(table.Valid ? "valid" : "INVALID")}");
-        Field("MD5", table.Md5 is not { } md5 ? "none" : md5.Stored.AsSpan().SequenceEqual(md5.Computed) ? $"{Convert.ToHexStringLower(md5.Stored)} (valid)" : $"{Convert.ToHexStringLower(md5.Stored)} (invalid)");
+        Field("MD5", table.Md5 is not { } md5 ? "none" : md5.Valid ? $"{Convert.ToHexStringLower(md5.Stored)} (valid)" : $"{Convert.ToHexStringLower(md5.Stored)} (invalid)");
         o.WriteLine("     name              type  subtype     offset      size");
         foreach (var e in table.Entries)
         {

@@ -5,6 +5,12 @@ using EspRelease.Core.Diagnostics;
 
 namespace EspRelease.Core.Partitions;
 
+/// <summary>The table's MD5 record: stored, and computed over the entries before it.</summary>
+public sealed record Md5Check(byte[] Stored, byte[] Computed)
+{
+    public bool Valid => Stored.AsSpan().SequenceEqual(Computed);
+}
+
 /// <summary>
 /// A binary partition table (<c>partition-table.bin</c>) as gen_esp32part.py writes it: 32-byte
 /// entries, an optional MD5 record (<c>EB EB</c>), then 0xFF to 0xC00 bytes.
@@ -19,7 +25,7 @@ public sealed class PartitionTable
     public List<PartitionEntry> Entries { get; } = [];
 
     /// <summary>The MD5 stored in the table and the one computed over the entries before it; null when the table has no MD5 record.</summary>
-    public (byte[] Stored, byte[] Computed)? Md5 { get; private set; }
+    public Md5Check? Md5 { get; private set; }
 
     public List<Diagnostic> Diagnostics { get; } = [];
 
@@ -79,8 +85,8 @@ public sealed class PartitionTable
             {
                 var computed = md5.GetCurrentHash();
                 var stored = record[16..].ToArray();
-                table.Md5 = (stored, computed);
-                if (!stored.AsSpan().SequenceEqual(computed))
+                table.Md5 = new Md5Check(stored, computed);
+                if (!table.Md5.Valid)
                 {
                     table.Error(DiagnosticCodes.PartitionMd5Mismatch, $"{name}: the MD5 record at offset 0x{offset:x} is {Convert.ToHexStringLower(stored)}, the entries hash to {Convert.ToHexStringLower(computed)}. The table is corrupt; regenerate it with `idf.py partition-table`.");
                 }

@@ -24,7 +24,7 @@ public sealed class PartitionTableTests
             $"{e.Name},{e.TypeName},{e.SubtypeName},0x{e.Offset:x},{PartitionNames.FormatSize(e.Size)},{string.Join(":", new[] { e.Encrypted ? "encrypted" : null, e.ReadOnly ? "readonly" : null }.OfType<string>())}").ToList();
         Assert.Equal(expected, actual);
         Assert.NotNull(table.Md5);
-        Assert.Equal(table.Md5.Value.Stored, table.Md5.Value.Computed);
+        Assert.True(table.Md5.Valid);
     }
 
     [Theory]
@@ -33,7 +33,7 @@ public sealed class PartitionTableTests
     public void Md5_matches_the_spec_test_vectors(string name, string md5)
     {
         var table = PartitionTable.Read(Path.Combine(Fixtures.Partitions, name + ".bin"));
-        Assert.Equal(md5, Convert.ToHexStringLower(table.Md5!.Value.Stored));
+        Assert.Equal(md5, Convert.ToHexStringLower(table.Md5!.Stored));
     }
 
     [Theory]
