@@ -43,7 +43,7 @@ internal sealed class InspectTextWriter(TextWriter o)
 
         if (image.Header is not null)
         {
-            Field("SHA-256", image.Hash is null ? "not appended"
+            Field("SHA-256", image.Hash is null ? (image.Header.HashAppended == 1 ? "missing: the file ends before it" : "not appended")
                 : image.Hash.Valid ? $"{Convert.ToHexStringLower(image.Hash.Stored)} (valid)"
                 : $"{Convert.ToHexStringLower(image.Hash.Stored)} (invalid, computed {Convert.ToHexStringLower(image.Hash.Computed)})");
             Field("signature", DescribeSignatures(image));

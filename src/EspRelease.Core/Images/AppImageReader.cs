@@ -78,12 +78,14 @@ public static class AppImageReader
                 return;
             }
 
-            if (!ReadSegments(head) || !ReadFooter())
+            // Classify even a truncated image from what was read: "a cut-short app" helps more than "not an image".
+            var complete = ReadSegments(head) && ReadFooter();
+            Classify(head);
+            if (!complete)
             {
                 return;
             }
 
-            Classify(head);
             ReadTrailer();
             CheckApp();
         }

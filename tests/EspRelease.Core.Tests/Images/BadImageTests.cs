@@ -38,6 +38,8 @@ public sealed class BadImageTests
         Assert.Contains($"{0x15ce8} bytes", error.Message, StringComparison.Ordinal);
         Assert.Contains($"only {0x20000 - 0x10020} bytes remain", error.Message, StringComparison.Ordinal);
         Assert.NotNull(image.FileSha256);
+        Assert.Equal(ImageKind.App, image.Kind); // still recognisable as a cut-short app
+        Assert.Equal("blink", image.App!.ProjectName);
     }
 
     [Fact]
