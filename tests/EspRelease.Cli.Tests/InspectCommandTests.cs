@@ -115,6 +115,9 @@ public sealed class InspectCommandTests
         using var doc = JsonDocument.Parse(stdout);
         Assert.Equal("partition-table", doc.RootElement.GetProperty("kind").GetString());
         Assert.Equal(0x1A9000, doc.RootElement.GetProperty("smallestOtaSlotSize").GetInt64());
+        Assert.Equal(3072, doc.RootElement.GetProperty("size").GetInt64());
+        // The format spec's test vector for the 3072-byte binary of partitions_two_ota_large.csv.
+        Assert.Equal("41d8ef7960bf03647249e26ca1ace2b8d35f317a87f6c2ff5bc9f4bdbdbf602b", doc.RootElement.GetProperty("sha256").GetString());
     }
 
     [Fact]

@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Security.Cryptography;
 using EspRelease.Cli.Output;
 using EspRelease.Core.Diagnostics;
 using EspRelease.Core.IdfBuild;
@@ -65,8 +64,7 @@ internal sealed class InspectCommand : Command
         {
             var table = PartitionTable.Read(path);
             Report(stdout, json, diagnostics, table.Diagnostics,
-                s => InspectJsonWriter.Write(s, table, new FileInfo(path).Length, SHA256.HashData(File.ReadAllBytes(path))),
-                t => new InspectTextWriter(t).Write(table));
+                s => InspectJsonWriter.Write(s, table), t => new InspectTextWriter(t).Write(table));
             return table.Valid ? ExitCodes.Success : ExitCodes.Invalid;
         }
 

@@ -23,13 +23,13 @@ internal static class InspectJsonWriter
         w.WriteEndObject();
     }
 
-    public static void Write(Stream output, PartitionTable table, long size, byte[] sha256)
+    public static void Write(Stream output, PartitionTable table)
     {
         using var w = new Utf8JsonWriter(output, _options);
         w.WriteStartObject();
         w.WriteString("file", table.File);
-        w.WriteNumber("size", size);
-        w.WriteString("sha256", Convert.ToHexStringLower(sha256));
+        w.WriteNumber("size", table.Size);
+        WriteHex(w, "sha256", table.Sha256);
         w.WriteString("kind", "partition-table");
         WritePartitionMembers(w, table);
         WriteOutcome(w, table.Diagnostics);
@@ -166,45 +166,29 @@ internal static class InspectJsonWriter
         WriteSignatures(w, image);
     }
 
-    private static void WriteAppDescriptor(Utf8JsonWriter w, AppDescriptor? app)
-    {
-        w.WritePropertyName("app");
-        if (app is null)
+    private static void WriteAppDescriptor(Utf8JsonWriter w, AppDescriptor? descriptor) =>
+        WriteObjectOrNull(w, "app", descriptor, app =>
         {
-            w.WriteNullValue();
-            return;
-        }
+            w.WriteString("projectName", app.ProjectName);
+            w.WriteString("version", app.Version);
+            w.WriteNumber("secureVersion", app.SecureVersion);
+            w.WriteString("idfVersion", app.IdfVersion);
+            w.WriteString("compileDate", app.CompileDate);
+            w.WriteString("compileTime", app.CompileTime);
+            WriteHex(w, "elfSha256", app.ElfSha256);
+            w.WriteNumber("minEfuseBlockRevision", app.MinEfuseBlockRevision);
+            w.WriteNumber("maxEfuseBlockRevision", app.MaxEfuseBlockRevision);
+            w.WriteNumber("mmuPageSize", app.MmuPageSize);
+        });
 
-        w.WriteStartObject();
-        w.WriteString("projectName", app.ProjectName);
-        w.WriteString("version", app.Version);
-        w.WriteNumber("secureVersion", app.SecureVersion);
-        w.WriteString("idfVersion", app.IdfVersion);
-        w.WriteString("compileDate", app.CompileDate);
-        w.WriteString("compileTime", app.CompileTime);
-        WriteHex(w, "elfSha256", app.ElfSha256);
-        w.WriteNumber("minEfuseBlockRevision", app.MinEfuseBlockRevision);
-        w.WriteNumber("maxEfuseBlockRevision", app.MaxEfuseBlockRevision);
-        w.WriteNumber("mmuPageSize", app.MmuPageSize);
-        w.WriteEndObject();
-    }
-
-    private static void WriteBootloaderDescriptor(Utf8JsonWriter w, BootloaderDescriptor? b)
-    {
-        w.WritePropertyName("bootloaderDescriptor");
-        if (b is null)
+    private static void WriteBootloaderDescriptor(Utf8JsonWriter w, BootloaderDescriptor? descriptor) =>
+        WriteObjectOrNull(w, "bootloaderDescriptor", descriptor, b =>
         {
-            w.WriteNullValue();
-            return;
-        }
-
-        w.WriteStartObject();
-        w.WriteNumber("version", b.Version);
-        w.WriteNumber("secureVersion", b.SecureVersion);
-        w.WriteString("idfVersion", b.IdfVersion);
-        w.WriteString("dateTime", b.DateTime);
-        w.WriteEndObject();
-    }
+            w.WriteNumber("version", b.Version);
+            w.WriteNumber("secureVersion", b.SecureVersion);
+            w.WriteString("idfVersion", b.IdfVersion);
+            w.WriteString("dateTime", b.DateTime);
+        });
 
     private static void WriteSignatures(Utf8JsonWriter w, ImageInspection image)
     {

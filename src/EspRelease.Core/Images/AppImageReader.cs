@@ -188,7 +188,7 @@ public static class AppImageReader
                 result.Segments.Add(new ImageSegment(i, address, length, offset,
                     chip?.MemoryTypesOf(address) ?? [], chip?.IsFlashMapped(address) ?? false));
 
-                reader.Stream(length, chunk =>
+                reader.Consume(length, chunk =>
                 {
                     _xor ^= HashingReader.Xor(chunk);
                     CopyHead(head, reader.Position - chunk.Length, chunk);
@@ -299,7 +299,7 @@ public static class AppImageReader
             if (sector is not null && sectorStart >= reader.Position && SignatureBlock.IsPresent(sector))
             {
                 var allErased = true;
-                reader.Stream(sectorStart - reader.Position, chunk => allErased &= chunk.IndexOfAnyExcept((byte)0xFF) < 0);
+                reader.Consume(sectorStart - reader.Position, chunk => allErased &= chunk.IndexOfAnyExcept((byte)0xFF) < 0);
                 result.SignedDigest = reader.CurrentSha256();
                 var sha384 = reader.CurrentSha384();
                 result.Trailer = TrailerKind.SecureBootV2;
@@ -316,7 +316,7 @@ public static class AppImageReader
             Span<byte> start = stackalloc byte[4];
             var startLength = reader.ReadExactly(start);
             var erased = start[..startLength].IndexOfAnyExcept((byte)0xFF) < 0;
-            reader.Stream(remaining - startLength, chunk => erased &= chunk.IndexOfAnyExcept((byte)0xFF) < 0);
+            reader.Consume(remaining - startLength, chunk => erased &= chunk.IndexOfAnyExcept((byte)0xFF) < 0);
             if (erased)
             {
                 result.Trailer = TrailerKind.ErasedFill;

@@ -58,7 +58,7 @@ internal sealed class HashingReader : IDisposable
     /// Streams <paramref name="count"/> bytes (fewer at end of stream) through <paramref name="visit"/>
     /// in buffer-sized chunks and returns how many were read.
     /// </summary>
-    public long Stream(long count, SpanVisitor? visit = null)
+    public long Consume(long count, SpanVisitor? visit = null)
     {
         long done = 0;
         while (done < count)
@@ -77,7 +77,7 @@ internal sealed class HashingReader : IDisposable
     }
 
     /// <summary>Reads to the end so the file hash is complete even when parsing stopped early.</summary>
-    public void Drain() => Stream(long.MaxValue);
+    public void Drain() => Consume(long.MaxValue);
 
     private void Feed(ReadOnlySpan<byte> data)
     {

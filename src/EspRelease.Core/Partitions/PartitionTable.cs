@@ -22,6 +22,12 @@ public sealed class PartitionTable
 
     public required string File { get; init; }
 
+    /// <summary>The file's length in bytes.</summary>
+    public long Size { get; private set; }
+
+    /// <summary>SHA-256 of the whole file, taken from the bytes that were parsed (null when they could not be read).</summary>
+    public byte[]? Sha256 { get; private set; }
+
     public List<PartitionEntry> Entries { get; } = [];
 
     /// <summary>The MD5 stored in the table and the one computed over the entries before it; null when the table has no MD5 record.</summary>
@@ -47,7 +53,7 @@ public sealed class PartitionTable
             var info = new FileInfo(path);
             if (info.Exists && info.Length > 0x10000)
             {
-                var table = new PartitionTable { File = path };
+                var table = new PartitionTable { File = path, Size = info.Length };
                 table.Error(DiagnosticCodes.PartitionTableSize, $"{path}: {info.Length} bytes is too large for a partition table (expected 3072 bytes, 0xC00). Pass `partition_table/partition-table.bin` from the build directory.");
                 return table;
             }
@@ -65,7 +71,7 @@ public sealed class PartitionTable
 
     public static PartitionTable Parse(ReadOnlySpan<byte> bytes, string name)
     {
-        var table = new PartitionTable { File = name };
+        var table = new PartitionTable { File = name, Size = bytes.Length, Sha256 = SHA256.HashData(bytes) };
         if (bytes.Length == 0 || bytes.Length % EntrySize != 0)
         {
             table.Error(DiagnosticCodes.PartitionTableSize, $"{name}: {bytes.Length} bytes is not a partition table (expected 3072 bytes: 32-byte records). Pass `partition_table/partition-table.bin` from the build directory.");
