@@ -23,6 +23,12 @@ internal static class EspReleaseRootCommand
             diagnosticsFormat,
         };
         root.Subcommands.Add(new InspectCommand(diagnosticsFormat));
+        root.Subcommands.Add(new KeygenCommand(diagnosticsFormat));
+        root.Subcommands.Add(new PackCommand(diagnosticsFormat));
+        root.Subcommands.Add(new PublishCommand(diagnosticsFormat));
+        root.Subcommands.Add(new VerifyCommand(diagnosticsFormat));
+        root.Subcommands.Add(new PromoteCommand(diagnosticsFormat));
+        root.Subcommands.Add(new RollbackCommand(diagnosticsFormat));
         return root;
     }
 }

@@ -275,7 +275,7 @@ internal static class InspectJsonWriter
         WriteDiagnostics(w, "warnings", list.Where(d => d.Severity == Severity.Warning));
     }
 
-    private static void WriteDiagnostics(Utf8JsonWriter w, string name, IEnumerable<Diagnostic> diagnostics)
+    internal static void WriteDiagnostics(Utf8JsonWriter w, string name, IEnumerable<Diagnostic> diagnostics)
     {
         w.WritePropertyName(name);
         w.WriteStartArray();

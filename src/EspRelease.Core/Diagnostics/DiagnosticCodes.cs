@@ -48,9 +48,50 @@ public static class DiagnosticCodes
     public const string NotAnApp = "ESPR1307";
     public const string NoAppSlot = "ESPR1308";
 
+    public const string FactoryPartsOverlap = "ESPR1309";
+
+    // Versions (14xx).
+    public const string VersionLost = "ESPR1401";
+    public const string VersionNotSemver = "ESPR1402";
+    public const string VersionNotExpected = "ESPR1403";
+    public const string VersionNotNewer = "ESPR1404";
+    public const string SecureVersionDecreased = "ESPR1405";
+    public const string SecureVersionBeyondEfuse = "ESPR1406";
+    public const string ChannelProductMismatch = "ESPR1407";
+
+    // Keys, signatures and manifests (15xx).
+    public const string KeyNotFound = "ESPR1501";
+    public const string KeyInvalid = "ESPR1502";
+    public const string KeyMissing = "ESPR1503";
+    public const string KeyFileExists = "ESPR1504";
+    public const string JwsMalformed = "ESPR1505";
+    public const string JwsAlgorithm = "ESPR1506";
+    public const string JwsUnknownKey = "ESPR1507";
+    public const string JwsSignatureInvalid = "ESPR1508";
+    public const string ManifestInvalid = "ESPR1509";
+    public const string ManifestPayloadMismatch = "ESPR1510";
+    public const string FirmwareMissing = "ESPR1511";
+    public const string FirmwareMismatch = "ESPR1512";
+    public const string ReleaseIncomplete = "ESPR1513";
+
+    // Hosts and channels (16xx).
+    public const string HostInvalid = "ESPR1601";
+    public const string HostUnavailable = "ESPR1602";
+    public const string ImmutableConflict = "ESPR1603";
+    public const string ReleaseNotOnHost = "ESPR1604";
+    public const string ChannelEmpty = "ESPR1605";
+    public const string ChannelNameInvalid = "ESPR1606";
+    public const string ConcurrentPublish = "ESPR1607";
+    public const string NothingToRollBackTo = "ESPR1608";
+
+    // Configuration (17xx).
+    public const string ConfigInvalid = "ESPR1701";
+
     // Warnings (2xxx).
     public const string SignatureSchemeUnsupportedByChip = "ESPR2101";
     public const string AppSlotNearlyFull = "ESPR2301";
     public const string NoOtaSlots = "ESPR2302";
     public const string PartitionUnknownFlags = "ESPR2201";
+    public const string SecureVersionIncreased = "ESPR2401";
+    public const string OrderingSkipped = "ESPR2402";
 }

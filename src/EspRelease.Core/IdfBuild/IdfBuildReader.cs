@@ -27,7 +27,13 @@ public static class IdfBuildReader
         return File.Exists(Path.Combine(nested, ProjectDescription.FileName)) ? nested : null;
     }
 
-    public static BuildInspection Inspect(string directory)
+    /// <param name="directory">The build directory, or the project directory holding build/.</param>
+    /// <param name="inspectApp">
+    /// Inspects the app image instead of reading it from the build: given the build's path to the
+    /// app, returns its inspection. <c>pack</c> uses it to inspect the copy it releases, so the
+    /// bytes checked are the bytes shipped, hashed once.
+    /// </param>
+    public static BuildInspection Inspect(string directory, Func<string, ImageInspection>? inspectApp = null)
     {
         var buildDir = ResolveBuildDirectory(directory) ?? directory;
         var result = new BuildInspection { Directory = buildDir };
@@ -42,7 +48,8 @@ public static class IdfBuildReader
 
         result.Flasher = ReadJson(result, flasherPath, FlasherArgs.Parse);
         var appFile = result.Flasher?.App?.File ?? result.Project.AppBin;
-        result.App = AppImageReader.Inspect(Path.Combine(buildDir, appFile));
+        var appPath = Path.Combine(buildDir, appFile);
+        result.App = inspectApp is null ? AppImageReader.Inspect(appPath) : inspectApp(appPath);
 
         if (result.Flasher?.Bootloader is { } bootloader)
         {

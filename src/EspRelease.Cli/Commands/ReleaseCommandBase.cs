@@ -1,0 +1,64 @@
+using System.CommandLine;
+using EspRelease.Cli.Output;
+using EspRelease.Core.Diagnostics;
+
+namespace EspRelease.Cli.Commands;
+
+/// <summary>
+/// The shared frame of the release verbs: <c>--json</c> and <c>--config</c>, and one place that turns
+/// a typed core error into diagnostics (and a JSON failure document) and the documented exit code.
+/// </summary>
+internal abstract class ReleaseCommandBase : Command
+{
+    private readonly Option<DiagnosticsFormat> _format;
+
+    protected ReleaseCommandBase(string name, string description, Option<DiagnosticsFormat> format)
+        : base(name, description)
+    {
+        _format = format;
+        Options.Add(JsonOption);
+        Options.Add(ConfigOption);
+        SetAction(RunAsync);
+    }
+
+    internal Option<bool> JsonOption { get; } = new("--json")
+    {
+        Description = "Write the result as one JSON document to stdout (also on failure: \"ok\": false with the errors). Diagnostics still go to stderr.",
+    };
+
+    internal Option<string?> ConfigOption { get; } = new("--config")
+    {
+        Description = "The esp-release.json to take defaults from. Default: the nearest one from the current directory up to the repository root.",
+    };
+
+    protected abstract Task<int> ExecuteAsync(CommandContext context, CancellationToken cancellationToken);
+
+    private async Task<int> RunAsync(ParseResult parse, CancellationToken cancellationToken)
+    {
+        var context = new CommandContext(parse, parse.GetValue(JsonOption), parse.GetValue(_format), ConfigOption);
+        try
+        {
+            return await ExecuteAsync(context, cancellationToken);
+        }
+        catch (EspReleaseException e)
+        {
+            context.Diagnostics.WriteAll(e.Diagnostics);
+            if (context.Json)
+            {
+                ReleaseJsonWriter.WriteFailure(context.Stdout, e.Diagnostics);
+            }
+
+            return e.Kind switch
+            {
+                FailureKind.Usage => ExitCodes.UsageError,
+                FailureKind.Host => ExitCodes.HostFailure,
+                _ => ExitCodes.Invalid,
+            };
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            context.Stderr.WriteLine("esp-release: cancelled; files already written are complete, and no channel pointer was changed unless the command said so.");
+            return ExitCodes.HostFailure;
+        }
+    }
+}

@@ -1,0 +1,124 @@
+using System.Text.Json;
+using EspRelease.Core.Diagnostics;
+using EspRelease.Core.Manifests;
+using EspRelease.Core.Releases;
+
+namespace EspRelease.Cli.Output;
+
+/// <summary>
+/// The <c>--json</c> documents of the release verbs. Every one has <c>"ok"</c>, and <c>"errors"</c>
+/// and <c>"warnings"</c> in the shape <c>inspect --json</c> uses; manifests appear exactly as signed.
+/// </summary>
+internal static class ReleaseJsonWriter
+{
+    private static readonly JsonWriterOptions _options = new() { Indented = true };
+
+    public static void WriteFailure(TextWriter stdout, IReadOnlyList<Diagnostic> diagnostics) => Write(stdout, w =>
+    {
+        w.WriteBoolean("ok", false);
+        Outcome(w, diagnostics);
+    });
+
+    public static void WriteKeygen(TextWriter stdout, string keyId, string privateKey, string publicKey) => Write(stdout, w =>
+    {
+        w.WriteBoolean("ok", true);
+        w.WriteString("keyId", keyId);
+        w.WriteString("privateKey", privateKey);
+        w.WriteString("publicKey", publicKey);
+    });
+
+    public static void WritePack(TextWriter stdout, PackedRelease release) => Write(stdout, w =>
+    {
+        w.WriteBoolean("ok", true);
+        Release(w, release);
+        Outcome(w, release.Warnings);
+    });
+
+    public static void WriteChange(TextWriter stdout, ChannelChange change, PackedRelease? packed) => Write(stdout, w =>
+    {
+        w.WriteBoolean("ok", true);
+        w.WriteString("host", change.Host);
+        w.WriteString("channel", change.Channel);
+        w.WriteBoolean("changed", change.Changed);
+        w.WriteNumber("sequence", change.Manifest.Sequence);
+        w.WriteString("version", change.Manifest.Version);
+        w.WriteString("previousVersion", change.Previous?.Version);
+        w.WriteString("pointer", change.PointerPath);
+        w.WriteNumber("filesUploaded", change.FilesUploaded);
+        w.WriteString("keyId", change.KeyId);
+        w.WritePropertyName("manifest");
+        JsonDocument.Parse(ManifestSerializer.Serialize(change.Manifest)).WriteTo(w);
+        if (packed is not null)
+        {
+            w.WriteStartObject("release");
+            Release(w, packed);
+            w.WriteEndObject();
+        }
+
+        Outcome(w, [.. packed?.Warnings ?? [], .. change.Warnings]);
+    });
+
+    public static void WriteVerify(TextWriter stdout, IReadOnlyList<VerificationReport> reports) => Write(stdout, w =>
+    {
+        w.WriteBoolean("ok", true);
+        w.WriteStartArray("verified");
+        foreach (var r in reports)
+        {
+            w.WriteStartObject();
+            w.WriteString("manifest", r.Origin);
+            w.WriteString("firmware", r.FirmwareOrigin);
+            w.WriteString("keyId", r.Key.KeyId);
+            w.WriteString("key", r.Key.Origin);
+            w.WritePropertyName("payload");
+            JsonDocument.Parse(ManifestSerializer.Serialize(r.Manifest)).WriteTo(w);
+            w.WriteEndObject();
+        }
+
+        w.WriteEndArray();
+        Outcome(w, []);
+    });
+
+    private static void Release(Utf8JsonWriter w, PackedRelease release)
+    {
+        w.WriteString("directory", release.Directory);
+        w.WriteString("firmware", release.FirmwarePath);
+        w.WriteString("manifestJson", release.ManifestJsonPath);
+        w.WriteString("manifestJws", release.ManifestJwsPath);
+        w.WriteString("keyId", release.KeyId);
+        if (release.Factory is { } f)
+        {
+            w.WriteStartObject("factory");
+            w.WriteString("image", f.ImagePath);
+            w.WriteNumber("size", f.Size);
+            w.WriteString("sha256", f.Sha256);
+            w.WriteString("webInstallManifest", f.WebManifestPath);
+            w.WriteEndObject();
+        }
+        else
+        {
+            w.WriteNull("factory");
+        }
+
+        w.WritePropertyName("manifest");
+        JsonDocument.Parse(release.ManifestBytes).WriteTo(w);
+    }
+
+    private static void Outcome(Utf8JsonWriter w, IReadOnlyList<Diagnostic> diagnostics)
+    {
+        InspectJsonWriter.WriteDiagnostics(w, "errors", diagnostics.Where(d => d.Severity == Severity.Error));
+        InspectJsonWriter.WriteDiagnostics(w, "warnings", diagnostics.Where(d => d.Severity == Severity.Warning));
+    }
+
+    private static void Write(TextWriter stdout, Action<Utf8JsonWriter> members)
+    {
+        using var buffer = new MemoryStream();
+        using (var w = new Utf8JsonWriter(buffer, _options))
+        {
+            w.WriteStartObject();
+            members(w);
+            w.WriteEndObject();
+        }
+
+        stdout.WriteLine(System.Text.Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length));
+    }
+}

@@ -1,0 +1,122 @@
+using System.Globalization;
+using System.Text.Json;
+using EspRelease.Core.Diagnostics;
+
+namespace EspRelease.Core.Manifests;
+
+/// <summary>
+/// Writes manifests as stable JSON (fixed member order, two-space indent, LF, trailing newline), so
+/// the same release always has the same bytes, and reads them back strictly.
+/// </summary>
+public static class ManifestSerializer
+{
+    private static readonly JsonWriterOptions _writerOptions = new() { Indented = true, NewLine = "\n" };
+
+    public static byte[] Serialize(ReleaseManifest m)
+    {
+        using var buffer = new MemoryStream();
+        using (var w = new Utf8JsonWriter(buffer, _writerOptions))
+        {
+            w.WriteStartObject();
+            w.WriteString("schema", m.Schema);
+            w.WriteString("project", m.Project);
+            w.WriteString("version", m.Version);
+            w.WriteString("chip", m.Chip);
+            w.WriteNumber("chipId", m.ChipId);
+            w.WriteNumber("minChipRevision", m.MinChipRevision);
+            WriteNullable(w, "maxChipRevision", m.MaxChipRevision);
+            w.WriteNumber("secureVersion", m.SecureVersion);
+            w.WriteString("idfVersion", m.IdfVersion);
+            w.WriteString("elfSha256", m.ElfSha256);
+            w.WriteStartObject("firmware");
+            w.WriteString("path", m.Firmware.Path);
+            w.WriteNumber("size", m.Firmware.Size);
+            w.WriteString("sha256", m.Firmware.Sha256);
+            w.WriteString("imageDigest", m.Firmware.ImageDigest);
+            w.WriteEndObject();
+            w.WriteString("channel", m.Channel);
+            w.WriteNumber("sequence", m.Sequence);
+            w.WriteString("created", m.Created.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture));
+            if (m.Action is not null)
+            {
+                w.WriteString("action", m.Action);
+            }
+
+            w.WriteEndObject();
+        }
+
+        buffer.WriteByte((byte)'\n');
+        return buffer.ToArray();
+    }
+
+    /// <param name="json">The manifest bytes (a JWS payload or manifest.json).</param>
+    /// <param name="origin">The file or URL it came from, for errors.</param>
+    public static ReleaseManifest Deserialize(ReadOnlySpan<byte> json, string origin)
+    {
+        try
+        {
+            using var doc = JsonDocument.Parse(json.ToArray());
+            var r = doc.RootElement;
+            if (r.ValueKind != JsonValueKind.Object)
+            {
+                throw Invalid(origin, "the top level is not a JSON object");
+            }
+
+            var schema = String(r, "schema", origin);
+            if (schema != ReleaseManifest.SchemaId)
+            {
+                throw Invalid(origin, $"\"schema\" is \"{schema}\", expected \"{ReleaseManifest.SchemaId}\" (made by another tool, or by a newer esp-release)");
+            }
+
+            var fw = r.TryGetProperty("firmware", out var f) && f.ValueKind == JsonValueKind.Object ? f : throw Invalid(origin, "\"firmware\" is missing or not an object");
+            return new ReleaseManifest
+            {
+                Schema = schema,
+                Project = String(r, "project", origin),
+                Version = String(r, "version", origin),
+                Chip = String(r, "chip", origin),
+                ChipId = (int)Integer(r, "chipId", origin),
+                MinChipRevision = (int)Integer(r, "minChipRevision", origin),
+                MaxChipRevision = r.TryGetProperty("maxChipRevision", out var max) && max.ValueKind == JsonValueKind.Number ? max.GetInt32() : null,
+                SecureVersion = (uint)Integer(r, "secureVersion", origin),
+                IdfVersion = String(r, "idfVersion", origin),
+                ElfSha256 = OptionalString(r, "elfSha256"),
+                Firmware = new FirmwareReference(String(fw, "path", origin), Integer(fw, "size", origin), String(fw, "sha256", origin), OptionalString(fw, "imageDigest")),
+                Channel = String(r, "channel", origin),
+                Sequence = Integer(r, "sequence", origin),
+                Created = DateTimeOffset.Parse(String(r, "created", origin), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal),
+                Action = OptionalString(r, "action"),
+            };
+        }
+        catch (Exception e) when (e is JsonException or FormatException or InvalidOperationException)
+        {
+            throw Invalid(origin, e.Message);
+        }
+    }
+
+    private static void WriteNullable(Utf8JsonWriter w, string name, int? value)
+    {
+        if (value is { } v)
+        {
+            w.WriteNumber(name, v);
+        }
+        else
+        {
+            w.WriteNull(name);
+        }
+    }
+
+    private static string String(JsonElement obj, string name, string origin) =>
+        OptionalString(obj, name) ?? throw Invalid(origin, $"\"{name}\" is missing or not a string");
+
+    private static string? OptionalString(JsonElement obj, string name) =>
+        obj.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
+
+    private static long Integer(JsonElement obj, string name, string origin) =>
+        obj.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.Number && v.TryGetInt64(out var n) && n >= 0
+            ? n
+            : throw Invalid(origin, $"\"{name}\" is missing or not a non-negative integer");
+
+    private static EspReleaseException Invalid(string origin, string what) =>
+        new(DiagnosticCodes.ManifestInvalid, $"{origin}: not an esp-release manifest: {what}.", origin);
+}

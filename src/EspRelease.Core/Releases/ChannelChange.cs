@@ -1,0 +1,30 @@
+using EspRelease.Core.Diagnostics;
+using EspRelease.Core.Manifests;
+
+namespace EspRelease.Core.Releases;
+
+/// <summary>What a publish, promote or rollback did to a channel.</summary>
+public sealed record ChannelChange
+{
+    public required string Host { get; init; }
+
+    public required string Channel { get; init; }
+
+    /// <summary>The manifest the channel's pointer holds now.</summary>
+    public required ReleaseManifest Manifest { get; init; }
+
+    public required string PointerPath { get; init; }
+
+    /// <summary>The release the channel pointed to before; null for a new channel.</summary>
+    public ReleaseManifest? Previous { get; init; }
+
+    /// <summary>False when the channel already pointed at this release and nothing was written.</summary>
+    public required bool Changed { get; init; }
+
+    /// <summary>Release files uploaded (0 when all were already on the host).</summary>
+    public int FilesUploaded { get; init; }
+
+    public required string KeyId { get; init; }
+
+    public IReadOnlyList<Diagnostic> Warnings { get; init; } = [];
+}

@@ -1,0 +1,124 @@
+using EspRelease.Core.Diagnostics;
+using EspRelease.Core.IdfBuild;
+using EspRelease.Core.Images;
+using EspRelease.Core.IO;
+using EspRelease.Core.Manifests;
+using EspRelease.Core.Signing;
+using EspRelease.Core.Versioning;
+
+namespace EspRelease.Core.Releases;
+
+/// <summary>
+/// <c>pack</c>: from an idf.py build directory to a signed release directory. Everything
+/// <c>inspect</c> checks must pass (any error refuses the release), then the version rules, then
+/// the firmware, manifest.json and manifest.jws are written, the JWS last.
+/// </summary>
+public static class ReleasePacker
+{
+    public static PackedRelease Pack(PackOptions options)
+    {
+        var buildDir = IdfBuildReader.ResolveBuildDirectory(options.BuildDirectory)
+            ?? throw new EspReleaseException(DiagnosticCodes.UnknownInput,
+                $"{options.BuildDirectory}: not an idf.py build directory (no {ProjectDescription.FileName} in it or in its build/ folder). Run `idf.py build`, then pass the project's build directory.",
+                options.BuildDirectory, FailureKind.Usage);
+        var channel = ReleaseNaming.ValidateChannel(options.Channel);
+        Directory.CreateDirectory(options.OutputDirectory);
+
+        // Copy first and inspect the copy: the bytes validated and hashed are the bytes shipped, read once.
+        var staged = AtomicFile.TempPathFor(Path.Combine(options.OutputDirectory, "firmware.bin"));
+        try
+        {
+            var build = IdfBuildReader.Inspect(buildDir, appPath => InspectCopy(appPath, staged));
+            var errors = build.AllDiagnostics.Where(d => d.Severity == Severity.Error).ToList();
+            if (errors.Count > 0)
+            {
+                throw new EspReleaseException([.. errors, .. build.AllDiagnostics.Where(d => d.Severity == Severity.Warning)]);
+            }
+
+            var warnings = build.AllDiagnostics.ToList();
+            var app = build.App!;
+            var descriptor = app.App!;
+            var chip = app.Chip!;
+            var project = build.Project!;
+
+            VersionRules.EnsureKept(descriptor.Version, app.File);
+            if (project.ProjectVersion is { } fullVersion)
+            {
+                VersionRules.EnsureKept(fullVersion, Path.Combine(buildDir, ProjectDescription.FileName));
+            }
+
+            var version = ReleaseVersion.Parse(descriptor.Version);
+            VersionRules.EnsureExpected(version, options.ExpectedVersion, app.File);
+            if (VersionRules.EnsureOrderable(version, options.AllowNonSemver, app.File) is { } skipped)
+            {
+                warnings.Add(skipped);
+            }
+
+            VersionRules.EnsureSecureVersionFits(descriptor.SecureVersion, chip, app.File);
+
+            var firmwareName = ReleaseNaming.FirmwareFileName(descriptor.ProjectName, descriptor.Version, chip.IdfTarget);
+            var manifest = new ReleaseManifest
+            {
+                Project = descriptor.ProjectName,
+                Version = descriptor.Version,
+                Chip = chip.IdfTarget,
+                ChipId = chip.Id,
+                MinChipRevision = app.Header!.MinChipRevisionFull,
+                MaxChipRevision = app.Header.HasMaxChipRevision ? app.Header.MaxChipRevisionFull : null,
+                SecureVersion = descriptor.SecureVersion,
+                IdfVersion = descriptor.IdfVersion,
+                ElfSha256 = descriptor.ElfSha256.AsSpan().ContainsAnyExcept((byte)0) ? Convert.ToHexStringLower(descriptor.ElfSha256) : null,
+                Firmware = new FirmwareReference(firmwareName, app.Size, Convert.ToHexStringLower(app.FileSha256!), app.Hash is { } h ? Convert.ToHexStringLower(h.Stored) : null),
+                Channel = channel,
+                Sequence = 0,
+                Created = options.Created,
+            };
+
+            var manifestBytes = ManifestSerializer.Serialize(manifest);
+            var jws = CompactJws.Sign(manifestBytes, options.Key);
+
+            var firmwarePath = Path.Combine(options.OutputDirectory, firmwareName);
+            AtomicFile.Commit(staged, firmwarePath);
+            AtomicFile.WriteAllBytes(Path.Combine(options.OutputDirectory, ReleaseNaming.ManifestJson), manifestBytes);
+            FactoryImage? factory = null;
+            if (options.Factory)
+            {
+                factory = FactoryImageWriter.Write(build, firmwarePath, Path.Combine(options.OutputDirectory, ReleaseNaming.FactoryFolder),
+                    ReleaseNaming.FactoryFileName(descriptor.ProjectName, descriptor.Version, chip.IdfTarget), descriptor.ProjectName, descriptor.Version, chip);
+            }
+
+            // The signed manifest last: a directory with a manifest.jws always has everything it names.
+            AtomicFile.WriteAllBytes(Path.Combine(options.OutputDirectory, ReleaseNaming.ManifestJws), System.Text.Encoding.ASCII.GetBytes(jws + "\n"));
+
+            return new PackedRelease
+            {
+                Directory = options.OutputDirectory,
+                Manifest = manifest,
+                ManifestBytes = manifestBytes,
+                Jws = jws,
+                KeyId = options.Key.KeyId,
+                FirmwarePath = firmwarePath,
+                Factory = factory,
+                Warnings = warnings,
+                Build = build,
+            };
+        }
+        finally
+        {
+            File.Delete(staged);
+        }
+    }
+
+    private static ImageInspection InspectCopy(string appPath, string staged)
+    {
+        if (!File.Exists(appPath))
+        {
+            return AppImageReader.Inspect(appPath);
+        }
+
+        File.Copy(appPath, staged, overwrite: true);
+        File.SetAttributes(staged, FileAttributes.Normal); // a read-only build output must not make the release read-only
+        using var stream = File.OpenRead(staged);
+        return AppImageReader.Inspect(stream, appPath);
+    }
+}
