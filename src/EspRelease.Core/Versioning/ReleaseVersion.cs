@@ -31,13 +31,9 @@ public sealed partial class ReleaseVersion
 
     public static ReleaseVersion Parse(string text)
     {
-        if (TryParseSemver(text) is { } plain)
-        {
-            return new ReleaseVersion(text, plain, fromGitDescribe: false);
-        }
-
+        // Checked before plain semver: "1.2.3-4-gabc1234" is valid semver too, but as a pre-release of 1.2.3 it would sort before it.
         var describe = GitDescribe().Match(text);
-        if (describe.Success && TryParseSemver(describe.Groups["tag"].Value) is { } tag)
+        if (describe.Success && (describe.Groups["height"].Success || describe.Groups["dirty"].Success) && TryParseSemver(describe.Groups["tag"].Value) is { } tag)
         {
             var metadata = new List<string>();
             if (describe.Groups["hash"].Success)
@@ -60,6 +56,11 @@ public sealed partial class ReleaseVersion
             }
 
             return new ReleaseVersion(text, semantic.WithMetadata(metadata), fromGitDescribe: true);
+        }
+
+        if (TryParseSemver(text) is { } plain)
+        {
+            return new ReleaseVersion(text, plain, fromGitDescribe: false);
         }
 
         return new ReleaseVersion(text, null, fromGitDescribe: false);
