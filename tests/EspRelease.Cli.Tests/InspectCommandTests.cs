@@ -1,4 +1,3 @@
-using System.CommandLine;
 using System.Text.Json;
 using EspRelease.Testing;
 
@@ -7,13 +6,7 @@ namespace EspRelease.Cli.Tests;
 /// <summary>The inspect verb end to end through the real command tree, with stdout and stderr captured.</summary>
 public sealed class InspectCommandTests
 {
-    private static async Task<(int Exit, string Out, string Err)> Run(params string[] args)
-    {
-        var output = new StringWriter();
-        var error = new StringWriter();
-        var exit = await EspReleaseRootCommand.Create().Parse(args).InvokeAsync(new InvocationConfiguration { Output = output, Error = error });
-        return (exit, output.ToString(), error.ToString());
-    }
+    private static Task<(int Exit, string Out, string Err)> Run(params string[] args) => CliRunner.Run(args);
 
     [Fact]
     public async Task Build_directory_json_has_the_documented_members()

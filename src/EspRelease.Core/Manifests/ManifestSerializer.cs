@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using EspRelease.Core.Diagnostics;
 
@@ -10,7 +11,9 @@ namespace EspRelease.Core.Manifests;
 /// </summary>
 public static class ManifestSerializer
 {
-    private static readonly JsonWriterOptions _writerOptions = new() { Indented = true, NewLine = "\n" };
+    // Relaxed escaping: "1.2.3+g1a2b" stays readable (not "\u002B") for people and for the device's small JSON parser.
+    // Quotes, backslashes and control characters are still escaped; the output is never embedded in HTML.
+    private static readonly JsonWriterOptions _writerOptions = new() { Indented = true, NewLine = "\n", Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     public static byte[] Serialize(ReleaseManifest m)
     {
@@ -75,10 +78,10 @@ public static class ManifestSerializer
                 Project = String(r, "project", origin),
                 Version = String(r, "version", origin),
                 Chip = String(r, "chip", origin),
-                ChipId = (int)Integer(r, "chipId", origin),
-                MinChipRevision = (int)Integer(r, "minChipRevision", origin),
-                MaxChipRevision = r.TryGetProperty("maxChipRevision", out var max) && max.ValueKind == JsonValueKind.Number ? max.GetInt32() : null,
-                SecureVersion = (uint)Integer(r, "secureVersion", origin),
+                ChipId = (int)Integer(r, "chipId", origin, ushort.MaxValue),
+                MinChipRevision = (int)Integer(r, "minChipRevision", origin, ushort.MaxValue),
+                MaxChipRevision = r.TryGetProperty("maxChipRevision", out var max) && max.ValueKind != JsonValueKind.Null ? (int)Integer(r, "maxChipRevision", origin, ushort.MaxValue) : null,
+                SecureVersion = (uint)Integer(r, "secureVersion", origin, uint.MaxValue),
                 IdfVersion = String(r, "idfVersion", origin),
                 ElfSha256 = OptionalString(r, "elfSha256"),
                 Firmware = new FirmwareReference(String(fw, "path", origin), Integer(fw, "size", origin), String(fw, "sha256", origin), OptionalString(fw, "imageDigest")),
@@ -109,13 +112,16 @@ public static class ManifestSerializer
     private static string String(JsonElement obj, string name, string origin) =>
         OptionalString(obj, name) ?? throw Invalid(origin, $"\"{name}\" is missing or not a string");
 
+    // Absent or null reads as null; any other type is an error, never silently dropped.
     private static string? OptionalString(JsonElement obj, string name) =>
-        obj.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
+        !obj.TryGetProperty(name, out var v) || v.ValueKind == JsonValueKind.Null ? null
+        : v.ValueKind == JsonValueKind.String ? v.GetString()
+        : throw new InvalidOperationException($"\"{name}\" must be a string or null");
 
-    private static long Integer(JsonElement obj, string name, string origin) =>
-        obj.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.Number && v.TryGetInt64(out var n) && n >= 0
+    private static long Integer(JsonElement obj, string name, string origin, long max = long.MaxValue) =>
+        obj.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.Number && v.TryGetInt64(out var n) && n >= 0 && n <= max
             ? n
-            : throw Invalid(origin, $"\"{name}\" is missing or not a non-negative integer");
+            : throw Invalid(origin, $"\"{name}\" is missing or not an integer from 0 to {max}");
 
     private static EspReleaseException Invalid(string origin, string what) =>
         new(DiagnosticCodes.ManifestInvalid, $"{origin}: not an esp-release manifest: {what}.", origin);
