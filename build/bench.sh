@@ -1,22 +1,23 @@
 #!/usr/bin/env bash
-# Benchmark (not a test): `esp-release inspect` on a 16 MiB app image against two baselines
+# Benchmark (not a test): `esp-release inspect` and `pack` on a 16 MiB app image against baselines
 # measured in the same run on the same file: `sha256sum` and `dotnet` running an empty program.
-# Target: inspect <= 2 x (empty dotnet program + sha256sum). Prints min and median of N runs.
+# Targets: inspect <= 2 x (empty dotnet program + sha256sum); pack < 0.3 s beyond the empty
+# program's run (process start). Prints min and median of N runs.
 set -euo pipefail
 
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 runs="${RUNS:-9}"
 work="$(mktemp -d)"
-trap 'rm -rf "$work"' EXIT
+trap '[ -n "${KEEP_WORK:-}" ] || rm -rf "$work"' EXIT
 
 dotnet build "$repo/src/EspRelease.Cli" -c Release -nologo -v:quiet -o "$work/cli" >/dev/null
 
-# A valid 16 MiB ESP32-S2 app: descriptor segment, then 4 segments of 4 MiB - 64 bytes, checksum, SHA-256.
+# A valid 16 MiB ESP32-S2 app (chip id 2): descriptor segment, then 4 segments of 4 MiB - 64 bytes, checksum, SHA-256.
 python3 - "$work/big.bin" <<'PY'
 import hashlib, os, struct, sys
 segments = [(0x3f000020, struct.pack('<II', 0xABCD5432, 0) + bytes(8) + b'1.0.0'.ljust(32, b'\0') + b'bench'.ljust(32, b'\0') + bytes(256 - 80))]
 segments += [(0x3ffb0000, os.urandom(4 * 1024 * 1024 - 64)) for _ in range(4)]
-out = bytearray(b'\xe9' + bytes([len(segments)]) + b'\x02\x1f' + struct.pack('<I', 0x40022f84) + b'\xee' + bytes(14) + b'\x01')
+out = bytearray(b'\xe9' + bytes([len(segments)]) + b'\x02\x1f' + struct.pack('<I', 0x40022f84) + b'\xee' + bytes(3) + struct.pack('<H', 2) + bytes(9) + b'\x01')
 xor = 0xEF
 for address, data in segments:
     out += struct.pack('<II', address, len(data)) + data
@@ -30,6 +31,27 @@ out += bytes(((len(out) + 16) & ~15) - 1 - len(out)) + bytes([xor])
 out += hashlib.sha256(out).digest()
 open(sys.argv[1], 'wb').write(out)
 PY
+
+# A build directory around it: the fixture build (bootloader, flasher_args.json) with this app,
+# its project name and version, and a partition table whose OTA slots hold 17 MiB.
+fixtures="${ESP_RELEASE_FIXTURES:-$repo/../shared/fixtures}"
+cp -r "$fixtures/idf-build/simple_ota" "$work/build" && chmod -R u+w "$work/build"
+cp "$work/big.bin" "$work/build/blink.bin"
+python3 - "$work/build" <<'PY'
+import hashlib, json, struct, sys
+build = sys.argv[1]
+desc = json.load(open(f'{build}/project_description.json'))
+desc.update(project_name='bench', project_version='1.0.0')
+json.dump(desc, open(f'{build}/project_description.json', 'w'))
+rows = [(1, 2, 0x9000, 0x4000, b'nvs'), (1, 0, 0xd000, 0x2000, b'otadata'),
+        (0, 0x10, 0x10000, 0x1100000, b'ota_0'), (0, 0x11, 0x1110000, 0x1100000, b'ota_1')]
+table = b''.join(struct.pack('<2sBBII16sI', b'\xaa\x50', t, st, off, size, label, 0) for t, st, off, size, label in rows)
+table += b'\xeb\xeb' + b'\xff' * 14 + hashlib.md5(table).digest()
+open(f'{build}/partition_table/partition-table.bin', 'wb').write(table.ljust(0xC00, b'\xff'))
+PY
+dotnet "$work/cli/esp-release.dll" keygen --out "$work/key.pem" >/dev/null
+pack() { dotnet "$work/cli/esp-release.dll" pack "$work/build" --key "$work/key.pem" --out "$work/release"; }
+pack >/dev/null || { echo "bench: the generated build does not pack" >&2; pack; exit 1; }
 
 mkdir -p "$work/empty"
 cat > "$work/empty/empty.csproj" <<'XML'
@@ -61,6 +83,7 @@ read -r sha_min sha_med < <(measure sha256sum "$work/big.bin")
 read -r empty_min empty_med < <(measure dotnet "$work/empty/out/empty.dll")
 read -r insp_min insp_med < <(measure dotnet "$work/cli/esp-release.dll" inspect "$work/big.bin")
 read -r json_min json_med < <(measure dotnet "$work/cli/esp-release.dll" inspect "$work/big.bin" --json)
+read -r pack_min pack_med < <(measure pack)
 
 baseline=$((empty_med + sha_med))
 printf 'image: %d bytes, %d runs each (ms)\n' "$size" "$runs"
@@ -69,4 +92,6 @@ printf '%-28s %6d %6d\n' "sha256sum" "$sha_min" "$sha_med"
 printf '%-28s %6d %6d\n' "dotnet empty program" "$empty_min" "$empty_med"
 printf '%-28s %6d %6d\n' "esp-release inspect" "$insp_min" "$insp_med"
 printf '%-28s %6d %6d\n' "esp-release inspect --json" "$json_min" "$json_med"
+printf '%-28s %6d %6d\n' "esp-release pack" "$pack_min" "$pack_med"
 awk -v i="$insp_med" -v b="$baseline" 'BEGIN { r = i / b; printf "inspect / (empty + sha256sum) = %.2f (target <= 2.00): %s\n", r, (r <= 2 ? "met" : "NOT met") }'
+awk -v p="$pack_med" -v e="$empty_med" 'BEGIN { d = p - e; printf "pack - empty program = %d ms (target < 300): %s; pack / empty program = %.2f\n", d, (d < 300 ? "met" : "NOT met"), p / e }'

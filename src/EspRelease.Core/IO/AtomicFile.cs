@@ -7,7 +7,7 @@ namespace EspRelease.Core.IO;
 /// </summary>
 public static class AtomicFile
 {
-    public static void WriteAllBytes(string path, ReadOnlySpan<byte> content, bool overwrite = true)
+    public static void WriteAllBytes(string path, ReadOnlySpan<byte> content, bool overwrite = true, bool durable = true)
     {
         var temp = TempPathFor(path);
         try
@@ -15,7 +15,7 @@ public static class AtomicFile
             using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None))
             {
                 stream.Write(content);
-                stream.Flush(flushToDisk: true);
+                stream.Flush(flushToDisk: durable);
             }
 
             File.Move(temp, path, overwrite);
@@ -47,10 +47,11 @@ public static class AtomicFile
     }
 
     /// <summary>Moves an already written and flushed temporary file into place.</summary>
-    public static void Commit(string temp, string path, bool overwrite = true)
+    public static void Commit(string temp, string path, bool overwrite = true, bool durable = true)
     {
-        using (var stream = new FileStream(temp, FileMode.Open, FileAccess.ReadWrite))
+        if (durable)
         {
+            using var stream = new FileStream(temp, FileMode.Open, FileAccess.ReadWrite);
             stream.Flush(flushToDisk: true);
         }
 

@@ -22,6 +22,7 @@ public static class ReleasePacker
                 $"{options.BuildDirectory}: not an idf.py build directory (no {ProjectDescription.FileName} in it or in its build/ folder). Run `idf.py build`, then pass the project's build directory.",
                 options.BuildDirectory, FailureKind.Usage);
         var channel = ReleaseNaming.ValidateChannel(options.Channel);
+        var signerReady = options.Key.WarmUpAsync();
         Directory.CreateDirectory(options.OutputDirectory);
 
         // Copy first and inspect the copy: the bytes validated and hashed are the bytes shipped, read once.
@@ -75,11 +76,13 @@ public static class ReleasePacker
             };
 
             var manifestBytes = ManifestSerializer.Serialize(manifest);
+            signerReady.Wait();
             var jws = CompactJws.Sign(manifestBytes, options.Key);
 
             var firmwarePath = Path.Combine(options.OutputDirectory, firmwareName);
-            AtomicFile.Commit(staged, firmwarePath);
-            AtomicFile.WriteAllBytes(Path.Combine(options.OutputDirectory, ReleaseNaming.ManifestJson), manifestBytes);
+            // Local output: atomic (rename) but not flushed to disk; publish flushes what it puts on a host.
+            AtomicFile.Commit(staged, firmwarePath, durable: false);
+            AtomicFile.WriteAllBytes(Path.Combine(options.OutputDirectory, ReleaseNaming.ManifestJson), manifestBytes, durable: false);
             FactoryImage? factory = null;
             if (options.Factory)
             {
@@ -88,7 +91,7 @@ public static class ReleasePacker
             }
 
             // The signed manifest last: a directory with a manifest.jws always has everything it names.
-            AtomicFile.WriteAllBytes(Path.Combine(options.OutputDirectory, ReleaseNaming.ManifestJws), System.Text.Encoding.ASCII.GetBytes(jws + "\n"));
+            AtomicFile.WriteAllBytes(Path.Combine(options.OutputDirectory, ReleaseNaming.ManifestJws), System.Text.Encoding.ASCII.GetBytes(jws + "\n"), durable: false);
 
             return new PackedRelease
             {

@@ -83,6 +83,12 @@ public sealed class SigningKey
         return ecdsa.ExportPkcs8PrivateKeyPem() + "\n";
     }
 
+    /// <summary>
+    /// Starts BouncyCastle's one-time work (curve tables, JIT of the EC code: tens of milliseconds
+    /// in a fresh process) on another thread, so it overlaps the image hashing that comes first.
+    /// </summary>
+    public Task WarmUpAsync() => Task.Run(() => Sign([]));
+
     /// <summary>ES256 over <paramref name="data"/>: SHA-256, deterministic ECDSA, R‖S as 32 bytes each (RFC 7518 §3.4).</summary>
     public byte[] Sign(ReadOnlySpan<byte> data)
     {
