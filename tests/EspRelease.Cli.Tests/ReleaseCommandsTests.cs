@@ -64,7 +64,7 @@ public sealed class ReleaseCommandsTests : IDisposable
         var release = _temp.Combine("release");
         var site = _temp.Combine("site");
 
-        var pack = await Run("pack", Fixtures.SimpleOtaBuild, "--key", key, "--out", release, "--allow-non-semver");
+        var pack = await Run("pack", Fixtures.SimpleOtaBuild, "--key", key, "--out", release, "--allow-non-semver", "--factory");
         var publish = await Run("publish", release, "--to", "dir:" + site, "--key", key, "--json");
         var verify = await Run("verify", "dir:" + site, "--key", KeygenPublic(key));
 
@@ -79,6 +79,8 @@ public sealed class ReleaseCommandsTests : IDisposable
         Assert.True(verify.Exit == 0, verify.Err);
         Assert.Contains("Verified", verify.Out, StringComparison.Ordinal);
         Assert.Contains("valid image", verify.Out, StringComparison.Ordinal);
+        var factory = Path.Combine(site, "releases", "blink", "qa-test-v5.0-20220830-4-g4532e6", "factory", "blink-qa-test-v5.0-20220830-4-g4532e6-esp32s2.factory.bin");
+        Assert.Equal(File.ReadAllBytes(Path.Combine(release, "factory", Path.GetFileName(factory))), File.ReadAllBytes(factory));
     }
 
     [Fact]

@@ -25,10 +25,16 @@ public static class ReleaseDirectory
             KeyId = report.Key.KeyId,
             FirmwarePath = report.FirmwareOrigin,
             Factory = factoryImage is not null && File.Exists(webManifest)
-                ? new FactoryImage(factoryImage, new FileInfo(factoryImage).Length, "", webManifest)
+                ? new FactoryImage(factoryImage, new FileInfo(factoryImage).Length, Sha256Of(factoryImage), webManifest)
                 : null,
             Warnings = [],
         };
+    }
+
+    private static string Sha256Of(string file)
+    {
+        using var stream = File.OpenRead(file);
+        return Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(stream));
     }
 
     /// <summary>Verifies what a device on <paramref name="channel"/> would get from <paramref name="host"/>.</summary>

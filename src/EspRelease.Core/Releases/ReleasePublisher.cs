@@ -38,11 +38,10 @@ public static class ReleasePublisher
         uploaded += await host.CreateAsync($"{folder}/{manifest.Firmware.Path}", release.FirmwarePath, manifest.Firmware.Sha256, progress, cancellationToken) ? 1 : 0;
         if (release.Factory is { } factory)
         {
-            foreach (var file in new[] { factory.ImagePath, factory.WebManifestPath })
-            {
-                var bytes = await File.ReadAllBytesAsync(file, cancellationToken);
-                uploaded += await host.CreateAsync($"{folder}/{ReleaseNaming.FactoryFolder}/{Path.GetFileName(file)}", bytes, cancellationToken) ? 1 : 0;
-            }
+            var factoryFolder = $"{folder}/{ReleaseNaming.FactoryFolder}";
+            uploaded += await host.CreateAsync($"{factoryFolder}/{Path.GetFileName(factory.ImagePath)}", factory.ImagePath, factory.Sha256, progress, cancellationToken) ? 1 : 0;
+            var webManifest = await File.ReadAllBytesAsync(factory.WebManifestPath, cancellationToken);
+            uploaded += await host.CreateAsync($"{factoryFolder}/{Path.GetFileName(factory.WebManifestPath)}", webManifest, cancellationToken) ? 1 : 0;
         }
 
         // The firmware decides whether a version's bytes changed; a re-pack of the same firmware
