@@ -91,8 +91,10 @@ public sealed class ReleaseCommandsTests : IDisposable
         var v1 = BuildDirectoryBuilder.Create(_temp, "1.0.0");
         var v2 = BuildDirectoryBuilder.Create(_temp, "1.1.0");
 
-        Assert.Equal(0, (await Run("publish", v1, "--to", site, "--key", key, "--channel", "beta")).Exit);
-        Assert.Equal(0, (await Run("publish", v2, "--to", site, "--key", key, "--channel", "beta")).Exit);
+        var first = await Run("publish", v1, "--to", site, "--key", key, "--channel", "beta");
+        Assert.True(first.Exit == 0, first.Err);
+        var second = await Run("publish", v2, "--to", site, "--key", key, "--channel", "beta");
+        Assert.True(second.Exit == 0, second.Err);
         var promote = await Run("promote", "--host", site, "--from", "beta", "--to", "stable", "--version", "1.1.0", "--key", key);
         var rollback = await Run("rollback", "--host", site, "--channel", "beta", "--key", key, "--json");
 
@@ -173,6 +175,20 @@ public sealed class ReleaseCommandsTests : IDisposable
         Assert.Equal((1, true), (noKey.Exit, noKey.Err.Contains("ESPR1503", StringComparison.Ordinal) && noKey.Err.Contains("keygen", StringComparison.Ordinal)));
         Assert.Equal((1, true), (noHost.Exit, noHost.Err.Contains("ESPR1601", StringComparison.Ordinal)));
         Assert.Equal((1, true), (notBuild.Exit, notBuild.Err.Contains("ESPR1003", StringComparison.Ordinal)));
+    }
+
+    [Fact]
+    public async Task An_output_folder_that_cannot_be_created_is_a_clear_error_not_a_stack_trace()
+    {
+        var key = await Keygen();
+        var blocker = _temp.Combine("not-a-folder");
+        File.WriteAllText(blocker, "");
+
+        var (exit, _, stderr) = await Run("pack", BuildDirectoryBuilder.Create(_temp, "1.0.0"), "--key", key, "--out", Path.Combine(blocker, "release"));
+
+        Assert.Equal(1, exit);
+        Assert.Contains("ESPR1002", stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", stderr, StringComparison.Ordinal);
     }
 
     [Fact]

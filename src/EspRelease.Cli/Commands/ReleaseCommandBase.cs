@@ -55,6 +55,19 @@ internal abstract class ReleaseCommandBase : Command
                 _ => ExitCodes.Invalid,
             };
         }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // A file the user named could not be read or written (permissions, a full disk): say so, no stack trace.
+            var diagnostic = new Diagnostic(DiagnosticCodes.FileUnreadable, Severity.Error,
+                $"cannot read or write a file: {e.Message} Check the path, its permissions and the free space, then run the command again.");
+            context.Diagnostics.Write(diagnostic);
+            if (context.Json)
+            {
+                ReleaseJsonWriter.WriteFailure(context.Stdout, [diagnostic]);
+            }
+
+            return ExitCodes.UsageError;
+        }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
             context.Stderr.WriteLine("esp-release: cancelled; files already written are complete, and no channel pointer was changed unless the command said so.");

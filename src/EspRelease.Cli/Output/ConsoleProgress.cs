@@ -13,14 +13,14 @@ internal sealed class ConsoleProgress(TextWriter error) : IProgress<ProgressRepo
     private static readonly TimeSpan _interval = TimeSpan.FromMilliseconds(500);
     private readonly Stopwatch _clock = Stopwatch.StartNew();
     private readonly bool _terminal = ReferenceEquals(error, Console.Error) && !Console.IsErrorRedirected;
-    private TimeSpan _last = TimeSpan.MinValue;
+    private TimeSpan? _last;
     private bool _shown;
 
     public void Report(ProgressReport value)
     {
         var now = _clock.Elapsed;
         var finished = value.Total > 0 && value.Done >= value.Total;
-        if (now < _quiet || (now - _last < _interval && !finished))
+        if (now < _quiet || (_last is { } last && now - last < _interval && !finished))
         {
             return;
         }
