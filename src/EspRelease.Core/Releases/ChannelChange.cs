@@ -27,4 +27,18 @@ public sealed record ChannelChange
     public required string KeyId { get; init; }
 
     public IReadOnlyList<Diagnostic> Warnings { get; init; } = [];
+
+    /// <summary>The channel already pointed at the release: nothing was written.</summary>
+    internal static ChannelChange Unchanged(string host, ChannelState state) => new()
+    {
+        Host = host, Channel = state.Channel, Manifest = state.Current!.Manifest, PointerPath = Hosts.HostLayout.ChannelPointer(state.Channel),
+        Previous = state.Current.Manifest, Changed = false, KeyId = state.Current.KeyId,
+    };
+
+    /// <summary>The channel now points at <paramref name="pointer"/>, signed with <paramref name="keyId"/>.</summary>
+    internal static ChannelChange To(string host, ChannelState state, ReleaseManifest pointer, string keyId, IReadOnlyList<Diagnostic> warnings, int filesUploaded = 0) => new()
+    {
+        Host = host, Channel = state.Channel, Manifest = pointer, PointerPath = Hosts.HostLayout.ChannelPointer(state.Channel),
+        Previous = state.Current?.Manifest, Changed = true, KeyId = keyId, Warnings = warnings, FilesUploaded = filesUploaded,
+    };
 }

@@ -26,7 +26,7 @@ public static class ChannelMover
         {
             if (current.Version == version && current.Firmware.Sha256 == entry.Manifest.Firmware.Sha256)
             {
-                return Unchanged(host, target);
+                return ChannelChange.Unchanged(host.Display, target);
             }
 
             ChannelRules.EnsureSameProduct(current, entry.Manifest, to);
@@ -34,7 +34,7 @@ public static class ChannelMover
         }
 
         var pointer = await ChannelWriter.PointAsync(host, target, entry.Manifest, entry.Manifest.Firmware.Path, ChannelActions.Promote, options, cancellationToken);
-        return Changed(host, target, pointer, options, warnings);
+        return ChannelChange.To(host.Display, target, pointer, options.Key.KeyId, warnings);
     }
 
     /// <summary>Points <paramref name="channel"/> back at the release it had before the current one.</summary>
@@ -60,7 +60,7 @@ public static class ChannelMover
 
         await EnsureFirmwareAsync(host, previous, cancellationToken);
         var pointer = await ChannelWriter.PointAsync(host, state, previous.Manifest, previous.Manifest.Firmware.Path, ChannelActions.Rollback, options, cancellationToken);
-        return Changed(host, state, pointer, options, []);
+        return ChannelChange.To(host.Display, state, pointer, options.Key.KeyId, []);
     }
 
     // A pointer is never moved to a firmware that is not there, whole, with the bytes signed for.
@@ -73,16 +73,4 @@ public static class ChannelMover
 
     private static string Known(ChannelState state) =>
         state.History.Count == 0 ? "it has no releases" : "it had " + string.Join(", ", state.History.Select(h => h.Manifest.Version).Distinct());
-
-    private static ChannelChange Unchanged(IReleaseHost host, ChannelState state) => new()
-    {
-        Host = host.Display, Channel = state.Channel, Manifest = state.Current!.Manifest, PointerPath = HostLayout.ChannelPointer(state.Channel),
-        Previous = state.Current.Manifest, Changed = false, KeyId = state.Current.KeyId,
-    };
-
-    private static ChannelChange Changed(IReleaseHost host, ChannelState state, Manifests.ReleaseManifest pointer, ChannelOptions options, IReadOnlyList<Diagnostic> warnings) => new()
-    {
-        Host = host.Display, Channel = state.Channel, Manifest = pointer, PointerPath = HostLayout.ChannelPointer(state.Channel),
-        Previous = state.Current?.Manifest, Changed = true, KeyId = options.Key.KeyId, Warnings = warnings,
-    };
 }

@@ -23,11 +23,7 @@ public static class ReleasePublisher
         {
             if (current.Version == manifest.Version && current.Firmware.Sha256 == manifest.Firmware.Sha256 && current.Firmware.Path == pointerFirmware)
             {
-                return new ChannelChange
-                {
-                    Host = host.Display, Channel = channel, Manifest = current, PointerPath = HostLayout.ChannelPointer(channel),
-                    Previous = current, Changed = false, KeyId = state.Current.KeyId,
-                };
+                return ChannelChange.Unchanged(host.Display, state);
             }
 
             ChannelRules.EnsureSameProduct(current, manifest, channel);
@@ -53,10 +49,6 @@ public static class ReleasePublisher
         }
 
         var pointer = await ChannelWriter.PointAsync(host, state, manifest, pointerFirmware, ChannelActions.Publish, options, cancellationToken);
-        return new ChannelChange
-        {
-            Host = host.Display, Channel = channel, Manifest = pointer, PointerPath = HostLayout.ChannelPointer(channel),
-            Previous = state.Current?.Manifest, Changed = true, FilesUploaded = uploaded, KeyId = options.Key.KeyId, Warnings = warnings,
-        };
+        return ChannelChange.To(host.Display, state, pointer, options.Key.KeyId, warnings, uploaded);
     }
 }
