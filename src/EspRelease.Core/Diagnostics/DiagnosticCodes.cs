@@ -87,6 +87,20 @@ public static class DiagnosticCodes
     // Configuration (17xx).
     public const string ConfigInvalid = "ESPR1701";
 
+    // sdkconfig (18xx errors, 28xx warnings): see the Sdkconfig block below.
+
+    // Certificates and TLS (19xx).
+    public const string CertificateFileInvalid = "ESPR1901";
+    public const string CertificateNotTrusted = "ESPR1902";
+    public const string CertificateNameMismatch = "ESPR1903";
+    public const string CertificateUsage = "ESPR1904";
+    public const string CertificateDates = "ESPR1905";
+    public const string CaFileWouldNotVerify = "ESPR1906";
+    public const string ServerUnreachable = "ESPR1907";
+    public const string NoTrustedRoot = "ESPR1908";
+    public const string CaFileNotFound = "ESPR1909";
+    public const string NoPemInImage = "ESPR1910";
+
     // Warnings (2xxx).
     public const string SignatureSchemeUnsupportedByChip = "ESPR2101";
     public const string AppSlotNearlyFull = "ESPR2301";
@@ -94,4 +108,7 @@ public static class DiagnosticCodes
     public const string PartitionUnknownFlags = "ESPR2201";
     public const string SecureVersionIncreased = "ESPR2401";
     public const string OrderingSkipped = "ESPR2402";
+    public const string ServerOmitsIntermediate = "ESPR2901";
+    public const string RootExpiresInLifetime = "ESPR2902";
+    public const string IntermediateAnchor = "ESPR2903";
 }
