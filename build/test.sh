@@ -22,6 +22,56 @@ export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPE
 results="$(mktemp -d)"
 trap 'rm -rf "$results"' EXIT
 
+# device-sim (tests/device-sim): the ESP32's TLS client, built against Debian's Mbed TLS 2.28 so the
+# TLS tests judge hosts and chains with the device's own library. Install what it needs if missing.
+have_package() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q 'ok installed'; }
+missing=()
+[ -f /usr/include/mbedtls/ssl.h ] || have_package libmbedtls-dev || missing+=(libmbedtls-dev)
+command -v cmake >/dev/null 2>&1 || missing+=(cmake)
+command -v make >/dev/null 2>&1 || missing+=(make)
+command -v cc >/dev/null 2>&1 || missing+=(gcc)
+[ -f /usr/include/stdio.h ] || have_package libc6-dev || missing+=(libc6-dev)
+if [ "${#missing[@]}" -gt 0 ]; then
+  if ! command -v apt-get >/dev/null 2>&1; then
+    echo "build/test.sh: device-sim needs ${missing[*]} (Mbed TLS 2.28 headers, CMake, a C compiler); install them and run again." >&2
+    exit 1
+  fi
+  as_root=""
+  if [ "$(id -u)" -ne 0 ]; then
+    if ! command -v sudo >/dev/null 2>&1; then
+      echo "build/test.sh: device-sim needs ${missing[*]}; run as root or install them (apt-get install ${missing[*]})." >&2
+      exit 1
+    fi
+    as_root=sudo
+  fi
+  echo "build/test.sh: installing ${missing[*]} for device-sim" >&2
+  if ! apt_log="$($as_root env DEBIAN_FRONTEND=noninteractive apt-get update -qq 2>&1 &&
+    $as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" 2>&1)"; then
+    printf '%s\n' "$apt_log" >&2
+    echo "build/test.sh: installing ${missing[*]} failed." >&2
+    exit 1
+  fi
+fi
+
+# Built in a git-ignored folder of the work tree, which is also where the tests look without the variable.
+sim_build="$repo/tests/device-sim/build"
+configure_sim() { cmake -S tests/device-sim -B "$sim_build" -DCMAKE_BUILD_TYPE=Release 2>&1; }
+if ! sim_log="$(configure_sim)"; then
+  # A cache from another checkout location refuses to configure; start that folder afresh.
+  rm -rf "$sim_build"
+  if ! sim_log="$(configure_sim)"; then
+    printf '%s\n' "$sim_log" >&2
+    echo "build/test.sh: configuring device-sim failed." >&2
+    exit 1
+  fi
+fi
+if ! sim_log="$(cmake --build "$sim_build" 2>&1)"; then
+  printf '%s\n' "$sim_log" >&2
+  echo "build/test.sh: building device-sim failed." >&2
+  exit 1
+fi
+export ESP_RELEASE_DEVICE_SIM="$sim_build/device-sim"
+
 dotnet build EspRelease.sln -c Release -nologo -v:quiet
 
 # One run per test project, each with its own results file, so no two reports can collide.

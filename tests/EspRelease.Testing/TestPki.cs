@@ -20,7 +20,7 @@ public static class TestPki
         request.CertificateExtensions.Add(new X509BasicConstraintsExtension(true, false, 0, true));
         request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.KeyCertSign | X509KeyUsageFlags.CrlSign, true));
         request.CertificateExtensions.Add(new X509SubjectKeyIdentifierExtension(request.PublicKey, false));
-        return request.CreateSelfSigned(notBefore ?? _now.AddDays(-1), notAfter ?? _now.AddYears(20));
+        return request.CreateSelfSigned(notBefore ?? _now.AddYears(-1), notAfter ?? _now.AddYears(20));
     }
 
     public static X509Certificate2 CreateIntermediate(X509Certificate2 issuer, string commonName, DateTimeOffset? notBefore = null, DateTimeOffset? notAfter = null, int? pathLength = null)
@@ -31,7 +31,7 @@ public static class TestPki
         request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.KeyCertSign | X509KeyUsageFlags.CrlSign, true));
         request.CertificateExtensions.Add(new X509SubjectKeyIdentifierExtension(request.PublicKey, false));
         request.CertificateExtensions.Add(X509AuthorityKeyIdentifierExtension.CreateFromCertificate(issuer, true, false));
-        return Sign(request, issuer, key, notBefore ?? _now.AddDays(-1), notAfter ?? _now.AddYears(10));
+        return Sign(request, issuer, key, notBefore ?? _now.AddMonths(-6), notAfter ?? _now.AddYears(10));
     }
 
     /// <summary>A server certificate issued by <paramref name="issuer"/> (or self-signed when it is null).</summary>
@@ -108,14 +108,25 @@ public static class TestPki
 
     private static X509Certificate2 Sign(CertificateRequest request, X509Certificate2 issuer, AsymmetricAlgorithm key, DateTimeOffset notBefore, DateTimeOffset notAfter)
     {
+        // CertificateRequest refuses validity outside the issuer's; clamp to it.
         if (notAfter > issuer.NotAfter)
         {
             notAfter = issuer.NotAfter;
         }
 
+        if (notBefore < issuer.NotBefore)
+        {
+            notBefore = issuer.NotBefore;
+        }
+
         var serial = RandomNumberGenerator.GetBytes(12);
         serial[0] &= 0x7F;
-        using var signed = request.Create(issuer, notBefore, notAfter, serial);
+        // Through a signature generator for the issuer's key, so an RSA CA can sign an ECDSA key and back.
+        using var issuerKey = (AsymmetricAlgorithm?)issuer.GetECDsaPrivateKey() ?? issuer.GetRSAPrivateKey()!;
+        var generator = issuerKey is RSA rsaIssuer
+            ? X509SignatureGenerator.CreateForRSA(rsaIssuer, RSASignaturePadding.Pkcs1)
+            : X509SignatureGenerator.CreateForECDsa((ECDsa)issuerKey);
+        using var signed = request.Create(issuer.SubjectName, generator, notBefore, notAfter, serial);
         return key switch
         {
             RSA rsa => signed.CopyWithPrivateKey(rsa),
