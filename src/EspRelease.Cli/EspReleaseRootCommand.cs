@@ -29,6 +29,7 @@ internal static class EspReleaseRootCommand
         root.Subcommands.Add(new VerifyCommand(diagnosticsFormat));
         root.Subcommands.Add(new PromoteCommand(diagnosticsFormat));
         root.Subcommands.Add(new RollbackCommand(diagnosticsFormat));
+        root.Subcommands.Add(new SdkconfigCommand(diagnosticsFormat));
         return root;
     }
 }

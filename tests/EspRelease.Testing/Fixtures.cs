@@ -13,6 +13,12 @@ public static class Fixtures
 
     public static string SimpleOtaBuild => Path.Combine(Root, "idf-build", "simple_ota");
 
+    /// <summary>Real kconfgen-written sdkconfig files (sdkconfig/&lt;name&gt;/sdkconfig).</summary>
+    public static string Sdkconfigs => Path.Combine(Root, "sdkconfig");
+
+    /// <summary>ESP-IDF example projects' configuration files (idf-project/simple_ota_example, advanced_https_ota).</summary>
+    public static string IdfProjects => Path.Combine(Root, "idf-project");
+
     public static string Image(string name) => Path.Combine(Images, name);
 
     private static string Resolve()

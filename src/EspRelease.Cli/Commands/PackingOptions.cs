@@ -39,9 +39,14 @@ internal sealed class PackingOptions
         Description = "Also write factory/: one merged flash image (bootloader, partition table, OTA data, app at their offsets, 0xFF between) and an ESP Web Tools manifest for it.",
     };
 
+    public Option<bool> AllowInsecure { get; } = new("--allow-insecure")
+    {
+        Description = "Release even when the build's sdkconfig weakens OTA security (CONFIG_ESP_TLS_INSECURE, CONFIG_ESP_TLS_SKIP_SERVER_CERT_VERIFY, CONFIG_ESP_HTTPS_OTA_ALLOW_HTTP, a skip-CN option, an http:// firmware URL). Each finding becomes a loud warning instead of refusing the release. For test devices only.",
+    };
+
     public void AddTo(Command command)
     {
-        foreach (var option in new Option[] { Key, Out, Channel, Version, AllowNonSemver, Factory })
+        foreach (var option in new Option[] { Key, Out, Channel, Version, AllowNonSemver, Factory, AllowInsecure })
         {
             command.Options.Add(option);
         }
@@ -71,6 +76,7 @@ internal sealed class PackingOptions
             ExpectedVersion = context.Get(Version) ?? context.Config.Version,
             AllowNonSemver = NonSemverAllowed(context),
             Factory = context.Get(Factory),
+            AllowInsecure = context.Get(AllowInsecure),
             Created = CommandContext.Now,
         });
     }

@@ -11,15 +11,13 @@ namespace EspRelease.Cli.Output;
 /// </summary>
 internal static class ReleaseJsonWriter
 {
-    private static readonly JsonWriterOptions _options = new() { Indented = true };
-
-    public static void WriteFailure(TextWriter stdout, IReadOnlyList<Diagnostic> diagnostics) => Write(stdout, w =>
+    public static void WriteFailure(TextWriter stdout, IReadOnlyList<Diagnostic> diagnostics) => JsonDocumentWriter.Write(stdout, w =>
     {
         w.WriteBoolean("ok", false);
-        Outcome(w, diagnostics);
+        JsonDocumentWriter.Outcome(w, diagnostics);
     });
 
-    public static void WriteKeygen(TextWriter stdout, string keyId, string privateKey, string publicKey) => Write(stdout, w =>
+    public static void WriteKeygen(TextWriter stdout, string keyId, string privateKey, string publicKey) => JsonDocumentWriter.Write(stdout, w =>
     {
         w.WriteBoolean("ok", true);
         w.WriteString("keyId", keyId);
@@ -27,14 +25,14 @@ internal static class ReleaseJsonWriter
         w.WriteString("publicKey", publicKey);
     });
 
-    public static void WritePack(TextWriter stdout, PackedRelease release) => Write(stdout, w =>
+    public static void WritePack(TextWriter stdout, PackedRelease release) => JsonDocumentWriter.Write(stdout, w =>
     {
         w.WriteBoolean("ok", true);
         Release(w, release);
-        Outcome(w, release.Warnings);
+        JsonDocumentWriter.Outcome(w, release.Warnings);
     });
 
-    public static void WriteChange(TextWriter stdout, ChannelChange change, PackedRelease? packed) => Write(stdout, w =>
+    public static void WriteChange(TextWriter stdout, ChannelChange change, PackedRelease? packed) => JsonDocumentWriter.Write(stdout, w =>
     {
         w.WriteBoolean("ok", true);
         w.WriteString("host", change.Host);
@@ -55,10 +53,10 @@ internal static class ReleaseJsonWriter
             w.WriteEndObject();
         }
 
-        Outcome(w, [.. packed?.Warnings ?? [], .. change.Warnings]);
+        JsonDocumentWriter.Outcome(w, [.. packed?.Warnings ?? [], .. change.Warnings]);
     });
 
-    public static void WriteVerify(TextWriter stdout, IReadOnlyList<VerificationReport> reports) => Write(stdout, w =>
+    public static void WriteVerify(TextWriter stdout, IReadOnlyList<VerificationReport> reports) => JsonDocumentWriter.Write(stdout, w =>
     {
         w.WriteBoolean("ok", true);
         w.WriteStartArray("verified");
@@ -75,7 +73,7 @@ internal static class ReleaseJsonWriter
         }
 
         w.WriteEndArray();
-        Outcome(w, []);
+        JsonDocumentWriter.Outcome(w, []);
     });
 
     private static void Release(Utf8JsonWriter w, PackedRelease release)
@@ -101,24 +99,5 @@ internal static class ReleaseJsonWriter
 
         w.WritePropertyName("manifest");
         JsonDocument.Parse(release.ManifestBytes).WriteTo(w);
-    }
-
-    private static void Outcome(Utf8JsonWriter w, IReadOnlyList<Diagnostic> diagnostics)
-    {
-        InspectJsonWriter.WriteDiagnostics(w, "errors", diagnostics.Where(d => d.Severity == Severity.Error));
-        InspectJsonWriter.WriteDiagnostics(w, "warnings", diagnostics.Where(d => d.Severity == Severity.Warning));
-    }
-
-    private static void Write(TextWriter stdout, Action<Utf8JsonWriter> members)
-    {
-        using var buffer = new MemoryStream();
-        using (var w = new Utf8JsonWriter(buffer, _options))
-        {
-            w.WriteStartObject();
-            members(w);
-            w.WriteEndObject();
-        }
-
-        stdout.WriteLine(System.Text.Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length));
     }
 }

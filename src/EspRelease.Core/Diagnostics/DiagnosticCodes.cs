@@ -87,7 +87,34 @@ public static class DiagnosticCodes
     // Configuration (17xx).
     public const string ConfigInvalid = "ESPR1701";
 
-    // sdkconfig (18xx errors, 28xx warnings): see the Sdkconfig block below.
+    // sdkconfig and Kconfig (18xx errors, 28xx warnings). An insecure switch is an error (181x) in a
+    // release and a warning with the same last two digits (281x) otherwise.
+    public const string SdkconfigInvalid = "ESPR1801";
+    public const string SdkconfigOptionNotSet = "ESPR1802";
+    public const string SdkconfigValueInvalid = "ESPR1803";
+    public const string IdfProjectNotFound = "ESPR1804";
+    public const string OtaUrlOptionNotFound = "ESPR1805";
+    public const string OtaUrlOptionAmbiguous = "ESPR1806";
+    public const string OtaUrlInvalid = "ESPR1807";
+    public const string InsecureTls = "ESPR1810";
+    public const string SkipServerCertVerify = "ESPR1811";
+    public const string OtaAllowHttp = "ESPR1812";
+    public const string SkipCommonNameCheck = "ESPR1813";
+    public const string HttpFirmwareUrl = "ESPR1814";
+    public const string WeakCertificateVerification = "ESPR1815";
+    public const string SdkconfigMalformedLine = "ESPR2801";
+    public const string SdkconfigDuplicateOption = "ESPR2802";
+    public const string SdkconfigShadowsDefaults = "ESPR2803";
+    public const string OtaUrlOptionChosen = "ESPR2804";
+    public const string OptionNotInKconfig = "ESPR2805";
+    public const string VersionCheckSkipped = "ESPR2806";
+    public const string OtaUrlFromStdin = "ESPR2807";
+    public const string InsecureTlsWarning = "ESPR2810";
+    public const string SkipServerCertVerifyWarning = "ESPR2811";
+    public const string OtaAllowHttpWarning = "ESPR2812";
+    public const string SkipCommonNameCheckWarning = "ESPR2813";
+    public const string HttpFirmwareUrlWarning = "ESPR2814";
+    public const string WeakCertificateVerificationWarning = "ESPR2815";
 
     // Certificates and TLS (19xx).
     public const string CertificateFileInvalid = "ESPR1901";

@@ -22,6 +22,12 @@ public sealed record PackOptions
     /// <summary>Also write a merged flash image and an ESP Web Tools manifest for first programming.</summary>
     public bool Factory { get; init; }
 
+    /// <summary>
+    /// Release even when the build's sdkconfig has switches that weaken OTA security (plain HTTP, no
+    /// certificate or host-name checks); each becomes a loud warning instead of refusing the release.
+    /// </summary>
+    public bool AllowInsecure { get; init; }
+
     /// <summary>The manifest's creation time (see <see cref="SourceDateEpoch"/>).</summary>
     public required DateTimeOffset Created { get; init; }
 }

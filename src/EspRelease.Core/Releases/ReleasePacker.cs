@@ -3,6 +3,7 @@ using EspRelease.Core.IdfBuild;
 using EspRelease.Core.Images;
 using EspRelease.Core.IO;
 using EspRelease.Core.Manifests;
+using EspRelease.Core.Sdkconfig;
 using EspRelease.Core.Signing;
 using EspRelease.Core.Versioning;
 
@@ -30,13 +31,17 @@ public static class ReleasePacker
         try
         {
             var build = IdfBuildReader.Inspect(buildDir, appPath => InspectCopy(appPath, staged));
-            var errors = build.AllDiagnostics.Where(d => d.Severity == Severity.Error).ToList();
+
+            // The release guard: a build whose sdkconfig weakens OTA security is refused unless AllowInsecure.
+            var guard = SdkconfigSecurity.CheckBuild(buildDir) is { } security ? SdkconfigSecurity.ForRelease(security, options.AllowInsecure) : [];
+            var diagnostics = build.AllDiagnostics.Concat(guard).ToList();
+            var errors = diagnostics.Where(d => d.Severity == Severity.Error).ToList();
             if (errors.Count > 0)
             {
-                throw new EspReleaseException([.. errors, .. build.AllDiagnostics.Where(d => d.Severity == Severity.Warning)]);
+                throw new EspReleaseException([.. errors, .. diagnostics.Where(d => d.Severity == Severity.Warning)]);
             }
 
-            var warnings = build.AllDiagnostics.ToList();
+            var warnings = diagnostics;
             var app = build.App!;
             var descriptor = app.App!;
             var chip = app.Chip!;
