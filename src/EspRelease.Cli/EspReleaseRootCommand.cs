@@ -30,6 +30,7 @@ internal static class EspReleaseRootCommand
         root.Subcommands.Add(new PromoteCommand(diagnosticsFormat));
         root.Subcommands.Add(new RollbackCommand(diagnosticsFormat));
         root.Subcommands.Add(new SdkconfigCommand(diagnosticsFormat));
+        root.Subcommands.Add(new CaCommand(diagnosticsFormat));
         return root;
     }
 }

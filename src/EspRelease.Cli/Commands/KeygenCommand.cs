@@ -41,7 +41,7 @@ internal sealed class KeygenCommand : ReleaseCommandBase
         }
 
         var key = SigningKey.Generate();
-        WritePrivate(privatePath, key.ExportPkcs8Pem());
+        AtomicFile.WritePrivate(privatePath, key.ExportPkcs8Pem());
         AtomicFile.WriteAllBytes(publicPath, System.Text.Encoding.ASCII.GetBytes(key.PublicKey.ExportPem()));
 
         if (context.Json)
@@ -60,30 +60,4 @@ internal sealed class KeygenCommand : ReleaseCommandBase
 
     internal static string PublicPathFor(string privatePath) =>
         privatePath.EndsWith(".pem", StringComparison.OrdinalIgnoreCase) ? privatePath[..^4] + ".pub.pem" : privatePath + ".pub.pem";
-
-    // Created 0600 from the first byte (no window where others could read it), then renamed into place.
-    private static void WritePrivate(string path, string pem)
-    {
-        var temp = AtomicFile.TempPathFor(path);
-        var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
-        if (!OperatingSystem.IsWindows())
-        {
-            options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
-        }
-
-        try
-        {
-            using (var stream = new FileStream(temp, options))
-            {
-                stream.Write(System.Text.Encoding.ASCII.GetBytes(pem));
-                stream.Flush(flushToDisk: true);
-            }
-
-            File.Move(temp, path, overwrite: true);
-        }
-        finally
-        {
-            File.Delete(temp);
-        }
-    }
 }

@@ -26,6 +26,35 @@ public static class AtomicFile
         }
     }
 
+    /// <summary>
+    /// Writes a secret (a private key): created readable by its owner only (0600) from the first
+    /// byte where the OS has modes, flushed, then renamed into place.
+    /// </summary>
+    public static void WritePrivate(string path, string content)
+    {
+        var temp = TempPathFor(path);
+        var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
+        if (!OperatingSystem.IsWindows())
+        {
+            options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        }
+
+        try
+        {
+            using (var stream = new FileStream(temp, options))
+            {
+                stream.Write(System.Text.Encoding.ASCII.GetBytes(content));
+                stream.Flush(flushToDisk: true);
+            }
+
+            File.Move(temp, path, overwrite: true);
+        }
+        finally
+        {
+            File.Delete(temp);
+        }
+    }
+
     /// <summary>Copies <paramref name="source"/> to <paramref name="path"/> through a flushed temporary file.</summary>
     public static void Copy(string source, string path, bool overwrite = true)
     {

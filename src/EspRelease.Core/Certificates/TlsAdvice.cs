@@ -1,0 +1,76 @@
+using EspRelease.Core.Diagnostics;
+
+namespace EspRelease.Core.Certificates;
+
+/// <summary>Turns mbedtls's flags for one server into what went wrong, in the user's terms, and the fix.</summary>
+public static class TlsAdvice
+{
+    /// <param name="hop">The server judged.</param>
+    /// <param name="verdict">mbedtls's verdict.</param>
+    /// <param name="file">The CA file (or image) judged.</param>
+    /// <param name="trusted">The certificates in it.</param>
+    /// <param name="fromImage">True when they came from a built image, not the project's file.</param>
+    /// <param name="generation">The firmware's mbedtls generation.</param>
+    public static Diagnostic Explain(ServerHop hop, MbedTlsVerdict verdict, string file, IReadOnlyList<CertificateInfo> trusted, bool fromImage, MbedTlsGeneration generation)
+    {
+        var url = ServerProbe.Redact(hop.Url);
+        var flags = verdict.Flags;
+        var device = $"the device would log \"mbedtls_ssl_handshake returned -0x2700\" and \"Failed to verify peer certificate!\" ({string.Join("; ", verdict.Reasons)}; flags 0x{flags:x8})";
+        string code;
+        string why;
+        if ((flags & MbedTlsFlags.NotTrusted) != 0)
+        {
+            code = DiagnosticCodes.CertificateNotTrusted;
+            why = NotTrustedReason(hop, verdict, file, trusted, fromImage);
+        }
+        else if ((flags & MbedTlsFlags.CnMismatch) != 0)
+        {
+            code = DiagnosticCodes.CertificateNameMismatch;
+            var leaf = hop.Served[0];
+            var names = leaf.HasSubjectAltNames
+                ? string.Join(", ", leaf.DnsNames.Select(d => "DNS:" + d).Concat(leaf.IpAddresses.Select(i => "IP:" + i)))
+                : "no subjectAltName; CN " + string.Join(", ", leaf.CommonNames);
+            why = $"the device checks the host \"{hop.Url.IdnHost.Trim('[', ']')}\" against the server certificate ({names}) by {MbedTlsGenerations.Describe(generation)} rules: with a subjectAltName only SANs count{(generation != MbedTlsGeneration.V35Plus ? ", and an IP host matches only a dNSName (or a SAN-less CN) holding the IP's text, never an iPAddress SAN" : "")}. Issue the server certificate for that host (`esp-release ca dev` writes each IP both ways), or set common_name in esp_http_client_config_t to a name the certificate has";
+        }
+        else if ((flags & (MbedTlsFlags.KeyUsage | MbedTlsFlags.ExtKeyUsage)) != 0)
+        {
+            code = DiagnosticCodes.CertificateUsage;
+            why = "the server certificate's keyUsage lacks digitalSignature or its extendedKeyUsage lacks serverAuth, which mbedtls requires of a TLS server. Reissue it as a server certificate";
+        }
+        else
+        {
+            code = DiagnosticCodes.CertificateDates;
+            why = "a certificate in the chain is expired or not yet valid, and the firmware checks dates (CONFIG_MBEDTLS_HAVE_TIME_DATE). Renew it, or make sure the device's clock is set (SNTP) before the update";
+        }
+
+        return new Diagnostic(code, Severity.Error, $"{url}: {device}. Why: {why}.", file);
+    }
+
+    private static string NotTrustedReason(ServerHop hop, MbedTlsVerdict verdict, string file, IReadOnlyList<CertificateInfo> trusted, bool fromImage)
+    {
+        var leaf = hop.Served[0];
+        var fix = fromImage
+            ? "If server_certs was already fixed, this image is an old build: rebuild and flash it. Otherwise run `esp-release ca fetch <url>`, rebuild and flash"
+            : $"Run `esp-release ca fetch {ServerProbe.Redact(hop.Url)}` to write the right root into {file}, then rebuild and flash";
+        if (trusted.All(t => !t.IsCa && !t.IsSelfIssued))
+        {
+            return $"{file} holds {Describe(trusted)}, a server (leaf) certificate, not a CA: what a browser exports. mbedtls never uses a leaf as a trust anchor. {fix}";
+        }
+
+        if (hop.Served.Count == 1 && leaf.IsSelfIssued)
+        {
+            return $"the server presents a self-signed certificate (SHA-256 {leaf.Sha256}) that is not in {file} (which holds {Describe(trusted)}): it was regenerated after the firmware was built, or the file comes from another server. {fix} (pass the new certificate with --trust); better, serve a certificate from `esp-release ca dev`, whose CA survives regeneration";
+        }
+
+        var top = verdict.Chain.Count > 0 ? verdict.Chain[^1] : leaf;
+        if (!top.IsSelfIssued && hop.Served.All(s => !top.Issuer.MbedTlsEquals(s.Subject)) && trusted.All(t => !top.Issuer.MbedTlsEquals(t.Subject)) && trusted.Any(t => t.IsCa))
+        {
+            return $"the chain stops at {top.SubjectText}: its issuer ({top.Certificate.Issuer}) is neither sent by the server nor in {file}. If {file} holds the right root, the server omits its intermediate (mbedtls never downloads it): make the server send its full chain. {fix}";
+        }
+
+        return $"the server's chain ends at {top.SubjectText} (issued by {top.Certificate.Issuer}), and {file} holds {Describe(trusted)}, which did not sign it. {fix}";
+    }
+
+    private static string Describe(IReadOnlyList<CertificateInfo> certificates) =>
+        string.Join(" + ", certificates.Select(c => $"\"{c.SubjectText}\" (SHA-256 {c.Sha256[..16]}…)"));
+}
