@@ -4,6 +4,9 @@ using System.Security.Cryptography.X509Certificates;
 using System.Text.Json;
 using EspRelease.Core.Certificates;
 using EspRelease.Testing;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.Logging;
 
 namespace EspRelease.Cli.Tests;
 
@@ -57,7 +60,7 @@ public sealed class CaCommandTests : IDisposable
         Assert.True(check.Exit == 2, check.Out + check.Err);
         Assert.Contains(NotSignedByTrustedCa, check.Out, StringComparison.Ordinal);
         Assert.Contains("E (esp-tls-mbedtls): mbedtls_ssl_handshake returned -0x2700", check.Out, StringComparison.Ordinal);
-        Assert.Contains($"flags: 0x{before.Flags:x8}", check.Out, StringComparison.Ordinal);
+        Assert.Contains($"flags: 0x{before.Flags:x8} (MBEDTLS_X509_BADCERT_NOT_TRUSTED)", check.Out, StringComparison.Ordinal);
         Assert.Contains("ESPR1902", check.Err, StringComparison.Ordinal);
         Assert.Contains("regenerated", check.Err, StringComparison.Ordinal);
 
@@ -150,6 +153,26 @@ public sealed class CaCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Ca_fetch_follows_redirects_and_covers_every_host()
+    {
+        var rootA = TestPki.CreateRoot("Front Root");
+        var rootB = TestPki.CreateRoot("Storage Root");
+        var leafB = TestPki.CreateLeaf(rootB, "localhost", dnsNames: ["localhost", "127.0.0.1"]);
+        await using var storage = await TestHttpsServer.StartAsync(leafB, [], _site, IPAddress.Loopback);
+        await using var front = await RedirectServer.StartAsync(TestPki.CreateLeaf(rootA, "127.0.0.1", dnsNames: ["127.0.0.1"]), storage.Url("blink.bin"));
+        var output = _temp.Combine("both.pem");
+
+        var partial = await CliRunner.Run("ca", "fetch", front.Url, "--out", output, "--trust", WritePem("a.pem", rootA));
+        var both = await CliRunner.Run("ca", "fetch", front.Url, "--out", output, "--trust", WritePem("a.pem", rootA), "--trust", WritePem("b.pem", rootB));
+
+        Assert.True(partial.Exit == 2, partial.Err);
+        Assert.Contains(storage.BaseUrl.Authority, partial.Err, StringComparison.Ordinal);
+        Assert.True(both.Exit == 0, both.Err);
+        Assert.Equal([rootA.Thumbprint, rootB.Thumbprint], PemCertificates.ReadFile(output).Select(c => c.Certificate.Thumbprint));
+        Assert.Equal(2, both.Out.Split('\n').Count(l => l.StartsWith("Verified: the device accepts", StringComparison.Ordinal)));
+    }
+
+    [Fact]
     public async Task Ca_check_on_a_built_image_catches_an_old_build_that_embeds_the_previous_CA()
     {
         var oldCa = TestPki.CreateRoot("Old Dev CA");
@@ -222,5 +245,37 @@ public sealed class CaCommandTests : IDisposable
         var path = _temp.Combine(name);
         File.WriteAllBytes(path, new ImageBuilder().AppDescriptor("simple_ota", "1.0.0").Segment(0x3f001000, padded).Build());
         return path;
+    }
+
+    /// <summary>An HTTPS server that answers every GET and HEAD with a 302 to another URL (as a CDN or GitHub release does).</summary>
+    private sealed class RedirectServer : IAsyncDisposable
+    {
+        private readonly WebApplication _app;
+
+        private RedirectServer(WebApplication app, string url)
+        {
+            _app = app;
+            Url = url;
+        }
+
+        public string Url { get; }
+
+        public static async Task<RedirectServer> StartAsync(X509Certificate2 certificate, Uri target)
+        {
+            var builder = WebApplication.CreateSlimBuilder();
+            builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, 0, l =>
+            {
+                l.Protocols = Microsoft.AspNetCore.Server.Kestrel.Core.HttpProtocols.Http1;
+                l.UseHttps(certificate);
+            }));
+            builder.Logging.ClearProviders();
+            var app = builder.Build();
+            app.MapMethods("/{**path}", ["GET", "HEAD"], () => Microsoft.AspNetCore.Http.Results.Redirect(target.ToString()));
+            await app.StartAsync();
+            var bound = new Uri(app.Urls.First());
+            return new RedirectServer(app, $"https://127.0.0.1:{bound.Port}/fw.bin");
+        }
+
+        public async ValueTask DisposeAsync() => await _app.DisposeAsync();
     }
 }

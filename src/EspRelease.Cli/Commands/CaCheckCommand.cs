@@ -67,7 +67,7 @@ internal sealed class CaCheckCommand : ReleaseCommandBase
                     context.Stdout.WriteLine("  " + line);
                 }
 
-                context.Stdout.WriteLine($"  flags: 0x{verdict.Flags:x8}");
+                context.Stdout.WriteLine($"  flags: 0x{verdict.Flags:x8} ({string.Join(" | ", MbedTlsFlags.Names(verdict.Flags))})");
             }
         }
 

@@ -56,6 +56,13 @@ internal static class CaJsonWriter
             w.WriteNumber("status", hop.Status);
             w.WriteBoolean("trusted", verdict.Trusted);
             w.WriteString("flags", $"0x{verdict.Flags:x8}");
+            w.WriteStartArray("flagNames");
+            foreach (var flagName in MbedTlsFlags.Names(verdict.Flags))
+            {
+                w.WriteStringValue(flagName);
+            }
+
+            w.WriteEndArray();
             w.WriteStartArray("reasons");
             foreach (var reason in verdict.Reasons)
             {

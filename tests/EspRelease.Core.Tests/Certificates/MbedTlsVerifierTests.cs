@@ -111,6 +111,7 @@ public sealed class MbedTlsVerifierTests
         Assert.Equal("I (esp-tls-mbedtls): Failed to verify peer certificate!", log[1]);
         Assert.Contains("I (esp-tls-mbedtls): verification info: The certificate is not correctly signed by the trusted CA", log);
         Assert.Contains("I (esp-tls-mbedtls): verification info: The certificate Common Name (CN) does not match with the expected CN", log);
+        Assert.Equal(["MBEDTLS_X509_BADCERT_CN_MISMATCH", "MBEDTLS_X509_BADCERT_NOT_TRUSTED"], MbedTlsFlags.Names(MbedTlsFlags.NotTrusted | MbedTlsFlags.CnMismatch));
     }
 
     [Theory]
