@@ -1,8 +1,5 @@
 using System.Globalization;
 using System.Net.Security;
-using System.Net.Sockets;
-using System.Security.Authentication;
-using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using EspRelease.Core.Diagnostics;
 
@@ -55,55 +52,11 @@ public static class ServerProbe
     {
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         cts.CancelAfter(timeout);
-        var host = url.IdnHost.Trim('[', ']');
-        using var tcp = new TcpClient(); // dual-mode: IPv4 and IPv6 literals and names alike
-        try
-        {
-            await tcp.ConnectAsync(host, url.Port, cts.Token);
-        }
-        catch (Exception e) when (e is SocketException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
-        {
-            throw new EspReleaseException(DiagnosticCodes.ServerUnreachable,
-                $"{Redact(url)}: cannot connect to {url.Host}:{url.Port} ({(e is SocketException s ? s.Message : "timed out")}). The device would log \"Failed to connect to host\" too. Check the server is running and listening on that address (IPv4 and IPv6).", Redact(url), FailureKind.Host, e);
-        }
-
-        List<X509Certificate2> served = [];
-        var platformTrusted = false;
-#pragma warning disable CA5359 // Deliberate: the chain is recorded here and judged by mbedtls's rules afterwards; nothing secret is sent to an unverified server.
-        await using var tls = new SslStream(tcp.GetStream(), leaveInnerStreamOpen: false, (_, certificate, chain, errors) =>
-        {
-            platformTrusted = errors == SslPolicyErrors.None;
-            // Copy now: the objects are disposed after the callback. ExtraStore holds what the server sent.
-            if (certificate is not null)
-            {
-                served.Add(X509CertificateLoader.LoadCertificate(certificate.GetRawCertData()));
-            }
-
-            foreach (var extra in chain?.ChainPolicy.ExtraStore ?? [])
-            {
-                served.Add(X509CertificateLoader.LoadCertificate(extra.RawData));
-            }
-
-            return true;
-        });
-#pragma warning restore CA5359
-        try
-        {
-            await tls.AuthenticateAsClientAsync(new SslClientAuthenticationOptions
-            {
-                TargetHost = url.HostNameType == UriHostNameType.Dns ? host : "",
-                EnabledSslProtocols = SslProtocols.Tls12 | SslProtocols.Tls13,
-            }, cts.Token);
-        }
-        catch (Exception e) when (e is AuthenticationException or IOException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
-        {
-            throw new EspReleaseException(DiagnosticCodes.ServerUnreachable,
-                $"{Redact(url)}: the TLS handshake failed ({e.Message}). The server may not speak TLS 1.2/1.3 on this port.", Redact(url), FailureKind.Host, e);
-        }
+        await using var connection = await DeviceConnection.OpenAsync(url, cts.Token, cancellationToken);
 
         // A query may hold a SAS signature: it goes only to a server the platform already trusts.
-        var (status, location) = await HeadAsync(tls, url, platformTrusted ? url.PathAndQuery : url.AbsolutePath, cts.Token);
-        return new ServerHop(url, Order(served.DistinctBy(c => c.Thumbprint).Select(c => new CertificateInfo(c)).ToList()), status, location);
+        var (status, location) = await HeadAsync(connection.Stream, url, connection.PlatformTrusted ? url.PathAndQuery : url.AbsolutePath, cts.Token);
+        return new ServerHop(url, connection.Served, status, location);
     }
 
     private static async Task<(int Status, string? Location)> HeadAsync(SslStream tls, Uri url, string target, CancellationToken cancellationToken)
@@ -133,25 +86,5 @@ public static class ServerProbe
         var status = parts.Length > 1 && int.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out var code) ? code : 0;
         var location = lines.Skip(1).FirstOrDefault(l => l.StartsWith("Location:", StringComparison.OrdinalIgnoreCase))?[9..].Trim();
         return (status, location);
-    }
-
-    // Leaf first, then each certificate's issuer among those sent, then anything left, as servers send them.
-    private static List<CertificateInfo> Order(List<CertificateInfo> sent)
-    {
-        if (sent.Count == 0)
-        {
-            return sent;
-        }
-
-        var ordered = new List<CertificateInfo> { sent[0] };
-        var rest = sent.Skip(1).ToList();
-        while (rest.FirstOrDefault(c => ordered[^1].Issuer.MbedTlsEquals(c.Subject) && !ReferenceEquals(c, ordered[^1])) is { } parent)
-        {
-            ordered.Add(parent);
-            rest.Remove(parent);
-        }
-
-        ordered.AddRange(rest);
-        return ordered;
     }
 }

@@ -84,6 +84,17 @@ public static class DiagnosticCodes
     public const string ConcurrentPublish = "ESPR1607";
     public const string NothingToRollBackTo = "ESPR1608";
 
+    // probe: what the device would meet on a URL (167x errors, 267x warnings).
+    public const string ProbeHttpStatus = "ESPR1670";
+    public const string ProbeNoContentLength = "ESPR1671";
+    public const string ProbeContentEncoding = "ESPR1672";
+    public const string ProbeNotAnImage = "ESPR1673";
+    public const string ProbeFirmwareMismatch = "ESPR1674";
+    public const string ProbeRangeUnsupported = "ESPR1675";
+    public const string ProbeRequestLineTooLong = "ESPR1676";
+    public const string ProbeSasInHeader = "ESPR1677";
+    public const string ProbeTlsNotJudged = "ESPR2670";
+
     // Configuration (17xx).
     public const string ConfigInvalid = "ESPR1701";
 

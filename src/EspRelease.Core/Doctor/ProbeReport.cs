@@ -1,0 +1,32 @@
+using EspRelease.Core.Diagnostics;
+using EspRelease.Core.Manifests;
+
+namespace EspRelease.Core.Doctor;
+
+/// <summary>One thing the probe checked: what, whether it passed, and if not the problem and the line the device would log.</summary>
+public sealed record ProbeCheck(string Url, string Name, bool Passed, string Detail, Diagnostic? Problem = null, string? DeviceLog = null);
+
+/// <summary>Everything <see cref="DeviceProbe"/> found on a URL, in the order the device meets it.</summary>
+public sealed class ProbeReport
+{
+    public List<ProbeCheck> Checks { get; } = [];
+
+    /// <summary>The manifest, when the URL was a signed manifest (a channel pointer).</summary>
+    public ReleaseManifest? Manifest { get; internal set; }
+
+    /// <summary>The key that signed it, when keys were given.</summary>
+    public string? SignedBy { get; internal set; }
+
+    public Uri? FirmwareUrl { get; internal set; }
+
+    public IEnumerable<Diagnostic> Problems => Checks.Where(c => c.Problem is not null).Select(c => c.Problem!);
+
+    public bool Ok => Problems.All(p => p.Severity != Severity.Error);
+
+    internal void Pass(Uri url, string name, string detail) => Checks.Add(new(Redact(url), name, true, detail));
+
+    internal void Fail(Uri url, string name, string code, string message, string? deviceLog = null, Severity severity = Severity.Error) =>
+        Checks.Add(new(Redact(url), name, false, message, new Diagnostic(code, severity, $"{Redact(url)}: {message}", Redact(url)), deviceLog));
+
+    private static string Redact(Uri url) => Certificates.ServerProbe.Redact(url);
+}
