@@ -33,7 +33,8 @@ public static class ReleasePacker
             var build = IdfBuildReader.Inspect(buildDir, appPath => InspectCopy(appPath, staged));
 
             // The release guard: a build whose sdkconfig weakens OTA security is refused unless AllowInsecure.
-            var guard = SdkconfigSecurity.CheckBuild(buildDir) is { } security ? SdkconfigSecurity.ForRelease(security, options.AllowInsecure) : [];
+            var security = SdkconfigSecurity.CheckBuild(buildDir);
+            var guard = security is null ? [] : SdkconfigSecurity.ForRelease(security, options.AllowInsecure);
             var diagnostics = build.AllDiagnostics.Concat(guard).ToList();
             var errors = diagnostics.Where(d => d.Severity == Severity.Error).ToList();
             if (errors.Count > 0)
@@ -60,7 +61,8 @@ public static class ReleasePacker
                 warnings.Add(skipped);
             }
 
-            VersionRules.EnsureSecureVersionFits(descriptor.SecureVersion, chip, app.File);
+            var efuseBits = security?.View.Get("BOOTLOADER_APP_SEC_VER_SIZE_EFUSE_FIELD")?.Value.Text is { } width && int.TryParse(width, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var parsed) ? parsed : (int?)null;
+            VersionRules.EnsureSecureVersionFits(descriptor.SecureVersion, chip, app.File, efuseBits);
 
             var firmwareName = ReleaseNaming.FirmwareFileName(descriptor.ProjectName, descriptor.Version, chip.IdfTarget);
             var manifest = new ReleaseManifest

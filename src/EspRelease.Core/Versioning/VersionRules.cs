@@ -68,12 +68,18 @@ public static class VersionRules
     }
 
     /// <summary>Refuses a <c>secure_version</c> beyond the chip's anti-rollback eFuse field.</summary>
-    public static void EnsureSecureVersionFits(uint secureVersion, ChipInfo chip, string imageFile)
+    /// <param name="secureVersion">The image's secure_version.</param>
+    /// <param name="chip">The chip, whose field width is the default.</param>
+    /// <param name="imageFile">The image, for the message.</param>
+    /// <param name="configuredBits">CONFIG_BOOTLOADER_APP_SEC_VER_SIZE_EFUSE_FIELD when the build's sdkconfig sets it (it can only narrow the field).</param>
+    public static void EnsureSecureVersionFits(uint secureVersion, ChipInfo chip, string imageFile, int? configuredBits = null)
     {
-        if (secureVersion > (uint)chip.SecureVersionEfuseBits)
+        var bits = configuredBits is { } c && c > 0 && c < chip.SecureVersionEfuseBits ? c : chip.SecureVersionEfuseBits;
+        if (secureVersion > (uint)bits)
         {
+            var field = bits == chip.SecureVersionEfuseBits ? $"the {chip.Name}'s anti-rollback eFuse field holds at most {bits}" : $"CONFIG_BOOTLOADER_APP_SEC_VER_SIZE_EFUSE_FIELD={bits} in the build's sdkconfig allows at most {bits}";
             throw new EspReleaseException(DiagnosticCodes.SecureVersionBeyondEfuse,
-                $"{imageFile}: secure_version is {secureVersion}, but the {chip.Name}'s anti-rollback eFuse field holds at most {chip.SecureVersionEfuseBits}; esp_efuse_update_secure_version would fail and the device could never confirm this app. Lower CONFIG_BOOTLOADER_APP_SECURE_VERSION (each step burns one eFuse bit for good).", imageFile);
+                $"{imageFile}: secure_version is {secureVersion}, but {field}; esp_efuse_update_secure_version would fail and the device could never confirm this app. Lower CONFIG_BOOTLOADER_APP_SECURE_VERSION (each step burns one eFuse bit for good).", imageFile);
         }
     }
 

@@ -126,6 +126,20 @@ public sealed class PackTests
     }
 
     [Fact]
+    public void A_narrower_efuse_field_in_the_builds_sdkconfig_is_the_limit()
+    {
+        using var temp = new TempDirectory();
+        var build = BuildDirectoryBuilder.Create(temp, "1.0.0", secureVersion: 5);
+        Directory.CreateDirectory(Path.Combine(build, "config"));
+        File.WriteAllText(Path.Combine(build, "config", "sdkconfig.json"), """{ "IDF_TARGET": "esp32s2", "BOOTLOADER_APP_ANTI_ROLLBACK": true, "BOOTLOADER_APP_SEC_VER_SIZE_EFUSE_FIELD": 4 }""");
+
+        var e = Assert.Throws<EspReleaseException>(() => Pack(build, temp.Combine("out")));
+
+        Assert.Equal(DiagnosticCodes.SecureVersionBeyondEfuse, e.Diagnostic.Code);
+        Assert.Contains("CONFIG_BOOTLOADER_APP_SEC_VER_SIZE_EFUSE_FIELD=4", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void An_invalid_channel_name_is_refused_before_anything_is_written()
     {
         using var temp = new TempDirectory();
