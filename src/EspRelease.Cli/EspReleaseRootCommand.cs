@@ -31,6 +31,7 @@ internal static class EspReleaseRootCommand
         root.Subcommands.Add(new RollbackCommand(diagnosticsFormat));
         root.Subcommands.Add(new SdkconfigCommand(diagnosticsFormat));
         root.Subcommands.Add(new CaCommand(diagnosticsFormat));
+        root.Subcommands.Add(new ServeCommand(diagnosticsFormat));
         root.Subcommands.Add(new ProbeCommand(diagnosticsFormat));
         return root;
     }

@@ -84,6 +84,28 @@ public static class DiagnosticCodes
     public const string ConcurrentPublish = "ESPR1607";
     public const string NothingToRollBackTo = "ESPR1608";
 
+    // The dev server, `esp-release serve` (165x-166x errors, 265x-266x warnings).
+    public const string ServePortInUse = "ESPR1650";
+    public const string ServeCannotListen = "ESPR1651";
+    public const string ServeDirectoryNotFound = "ESPR1652";
+    public const string ServeBindAddressInvalid = "ESPR1653";
+    public const string ServeHostNameInvalid = "ESPR1654";
+    public const string ServeFileUnknown = "ESPR1655";
+    public const string ServeFileOutsideRoot = "ESPR1656";
+    public const string ServeDevCaInvalid = "ESPR1657";
+    public const string ServeNoLanAddress = "ESPR2650";
+    public const string ServeFileMissing = "ESPR2651";
+    public const string ServeCaFileReplaced = "ESPR2652";
+    public const string ServeFirmwareConfigChanged = "ESPR2653";
+
+    // Azure Blob hosts (162x-163x errors, 262x-263x warnings).
+    public const string AzureRequestFailed = "ESPR1621";
+    public const string AzureCredentialsMissing = "ESPR1622";
+    public const string AzureCredentialsInvalid = "ESPR1623";
+    public const string AzureUnreachable = "ESPR1624";
+    public const string RequestLineTooLong = "ESPR2621";
+    public const string DeviceUrlUnsigned = "ESPR2622";
+
     // probe: what the device would meet on a URL (167x errors, 267x warnings).
     public const string ProbeHttpStatus = "ESPR1670";
     public const string ProbeNoContentLength = "ESPR1671";
