@@ -72,6 +72,29 @@ if ! sim_log="$(cmake --build "$sim_build" 2>&1)"; then
 fi
 export ESP_RELEASE_DEVICE_SIM="$sim_build/device-sim"
 
+# Azurite (the Azure Blob Storage emulator, npm, pinned) for the azure:// host tests, installed once
+# into a cache outside the repository. The tests start and stop their own instances: HTTPS with a CA
+# made for the run, on free loopback ports, and stopped mid-upload by the fault test.
+azurite_version=3.37.0
+azurite_dir="${XDG_CACHE_HOME:-$HOME/.cache}/esp-release/azurite-$azurite_version"
+azurite_bin="$azurite_dir/node_modules/.bin/azurite-blob"
+if [ ! -e "$azurite_dir/node_modules/azurite/dist/src/blob/main.js" ]; then
+  if ! command -v npm >/dev/null 2>&1 || ! command -v node >/dev/null 2>&1; then
+    echo "build/test.sh: the Azure host tests need Node.js and npm (for Azurite); install them (apt-get install nodejs npm) and run again." >&2
+    exit 1
+  fi
+  echo "build/test.sh: installing azurite@$azurite_version into $azurite_dir" >&2
+  rm -rf "$azurite_dir"
+  # Azurite 3.37 declares node >= 22 but serves blobs on Node 20 (the build machines'); npm only warns.
+  if ! npm_log="$(npm install --prefix "$azurite_dir" --no-audit --no-fund --loglevel=error "azurite@$azurite_version" 2>&1)"; then
+    printf '%s\n' "$npm_log" >&2
+    rm -rf "$azurite_dir"
+    echo "build/test.sh: installing azurite@$azurite_version from npm failed." >&2
+    exit 1
+  fi
+fi
+export ESP_RELEASE_AZURITE="$azurite_bin"
+
 dotnet build EspRelease.sln -c Release -nologo -v:quiet
 
 # One run per test project, each with its own results file, so no two reports can collide.

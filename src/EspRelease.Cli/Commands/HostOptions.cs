@@ -9,7 +9,7 @@ internal static class HostOptions
 {
     public static Option<string?> Host(string name, params string[] aliases) => new(name, aliases)
     {
-        Description = "The host: dir:<folder> (or a plain folder path). Default: \"host\" in esp-release.json.",
+        Description = "The host: dir:<folder> (or a plain folder path), or azure://<account>/<container>[/<prefix>] (credentials from AZURE_STORAGE_CONNECTION_STRING, else AZURE_STORAGE_SAS_TOKEN, else DefaultAzureCredential). Default: \"host\" in esp-release.json.",
     };
 
     public static Option<string[]> TrustedKeys() => new("--trusted-key")
@@ -22,7 +22,38 @@ internal static class HostOptions
         Description = "The key that signs the new channel pointer. Default: \"key\" in esp-release.json, else ESP_RELEASE_SIGNING_KEY.",
     };
 
+    /// <summary>Azure Blob: how long the device URL's SAS must keep working at least.</summary>
+    public static Option<int> SasDays()
+    {
+        var option = new Option<int>("--sas-days")
+        {
+            Description = "Azure Blob, private container: the device URL's read-only SAS keeps working at least this many days; its stored access policy is extended when it would expire sooner (never shortened).",
+            DefaultValueFactory = _ => 365,
+        };
+        option.Validators.Add(result =>
+        {
+            if (result.GetValue(option) is < 1 or > 36500)
+            {
+                result.AddError("--sas-days must be between 1 and 36500.");
+            }
+        });
+        return option;
+    }
+
+    /// <summary>Azure Blob: the stored access policy device SAS URLs refer to.</summary>
+    public static Option<string> SasPolicy() => new("--sas-policy")
+    {
+        Description = "Azure Blob, private container: the container's stored access policy the device SAS refers to (created read-only if missing). Deleting it revokes every URL signed with it; publish with a new id afterwards.",
+        DefaultValueFactory = _ => AzureBlobHost.DefaultReadPolicy,
+    };
+
+    /// <summary>Azure Blob: print the device URL with its SAS.</summary>
+    public static Option<bool> ShowSas() => new("--show-sas")
+    {
+        Description = "Azure Blob: print the device URL whole, with its read-only SAS, on stdout (for sdkconfig; never in diagnostics or --json). Without it the query is shown as <redacted>.",
+    };
+
     public static IReleaseHost Open(CommandContext context, string? flag, string flagName) =>
         HostAddress.Open(flag ?? context.Config.Host ?? throw new EspReleaseException(DiagnosticCodes.HostInvalid,
-            $"no host: pass {flagName} dir:<folder>, or set \"host\" in esp-release.json.", kind: FailureKind.Usage));
+            $"no host: pass {flagName} dir:<folder> or {flagName} {AzureBlobAddress.Form}, or set \"host\" in esp-release.json.", kind: FailureKind.Usage));
 }

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using EspRelease.Cli.Output;
+using EspRelease.Core.Hosts;
 using EspRelease.Core.Releases;
 
 namespace EspRelease.Cli.Commands;
@@ -16,6 +17,9 @@ internal sealed class PublishCommand : ReleaseCommandBase
         Options.Add(ToOption);
         Options.Add(TrustedKeysOption);
         _packing.AddTo(this);
+        Options.Add(SasDaysOption);
+        Options.Add(SasPolicyOption);
+        Options.Add(ShowSasOption);
     }
 
     internal Argument<string?> PathArgument { get; } = new("path")
@@ -27,6 +31,12 @@ internal sealed class PublishCommand : ReleaseCommandBase
     internal Option<string?> ToOption { get; } = HostOptions.Host("--to", "--host");
 
     internal Option<string[]> TrustedKeysOption { get; } = HostOptions.TrustedKeys();
+
+    internal Option<int> SasDaysOption { get; } = HostOptions.SasDays();
+
+    internal Option<string> SasPolicyOption { get; } = HostOptions.SasPolicy();
+
+    internal Option<bool> ShowSasOption { get; } = HostOptions.ShowSas();
 
     protected override async Task<int> ExecuteAsync(CommandContext context, CancellationToken cancellationToken)
     {
@@ -48,6 +58,7 @@ internal sealed class PublishCommand : ReleaseCommandBase
             Created = CommandContext.Now,
         }, progress, cancellationToken);
         progress.Done();
+        change = await AzureDeviceUrl.AttachAsync(host, change, context.Get(SasPolicyOption)!, TimeSpan.FromDays(context.Get(SasDaysOption)), cancellationToken);
 
         if (context.Json)
         {
@@ -62,8 +73,40 @@ internal sealed class PublishCommand : ReleaseCommandBase
             }
 
             ReleaseTextWriter.WriteChange(context.Stdout, change, "Published");
+            if (change.DeviceUrl is { } url)
+            {
+                WriteDeviceUrl(context.Stdout, url, context.Get(ShowSasOption));
+            }
         }
 
         return ExitCodes.Success;
+    }
+
+    // The SAS goes to stdout only, and only when asked for: it ends up in every device's flash,
+    // but a CI log is read by more people than a flash dump.
+    private static void WriteDeviceUrl(TextWriter o, AzureDeviceUrl url, bool showSas)
+    {
+        if (url.HasSas && showSas)
+        {
+            o.WriteLine("  device URL (holds a read-only SAS: put it in sdkconfig, keep it out of logs and tickets):");
+            o.WriteLine($"    {url.ChannelUrl.AbsoluteUri}");
+        }
+        else
+        {
+            o.WriteLine($"  device URL: {url.Redacted}{(url.HasSas ? " (--show-sas prints it whole)" : "")}");
+        }
+
+        o.WriteLine(url switch
+        {
+            { PublicContainer: true } => "  access:    public container, anonymous reads (no SAS)",
+            { HasSas: true } => $"  access:    read-only SAS for the container, stored access policy '{url.Policy}' (delete it to revoke), expires {url.ExpiresOn:yyyy-MM-dd}",
+            _ => "  access:    none: private container and no SAS (see the warning)",
+        });
+        var longest = Math.Max(url.ChannelRequestLine, url.FirmwareRequestLine);
+        o.WriteLine($"  request:   GET line {url.ChannelRequestLine} bytes (pointer), {url.FirmwareRequestLine} (firmware): {(AzureDeviceUrl.Fits(longest) ? "fits" : "too long for")} esp_http_client's default {AzureDeviceUrl.DefaultTransmitBuffer}-byte buffer_size_tx");
+        if (url.HasSas)
+        {
+            o.WriteLine("  note:      the manifest's firmware path is relative; a device resolving it must append the same query (URL resolution drops it)");
+        }
     }
 }
