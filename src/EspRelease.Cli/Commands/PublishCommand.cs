@@ -20,7 +20,13 @@ internal sealed class PublishCommand : ReleaseCommandBase
         Options.Add(SasDaysOption);
         Options.Add(SasPolicyOption);
         Options.Add(ShowSasOption);
+        Options.Add(CaOption);
     }
+
+    internal Option<string?> CaOption { get; } = new("--ca")
+    {
+        Description = "The CA file the firmware embeds, for the check from the device's side after publishing (`probe`). Default: the project's CA file, when there is one.",
+    };
 
     internal Argument<string?> PathArgument { get; } = new("path")
     {
@@ -59,6 +65,7 @@ internal sealed class PublishCommand : ReleaseCommandBase
         }, progress, cancellationToken);
         progress.Done();
         change = await AzureDeviceUrl.AttachAsync(host, change, context.Get(SasPolicyOption)!, TimeSpan.FromDays(context.Get(SasDaysOption)), cancellationToken);
+        var probe = await ProbeAsync(context, change, key, cancellationToken);
 
         if (context.Json)
         {
@@ -77,9 +84,42 @@ internal sealed class PublishCommand : ReleaseCommandBase
             {
                 WriteDeviceUrl(context.Stdout, url, context.Get(ShowSasOption));
             }
+
+            if (probe is not null)
+            {
+                ProbeTextWriter.Write(context.Stdout, probe.FirmwareUrl ?? change.DeviceUrl!.ChannelUrl, probe);
+            }
+        }
+
+        if (probe is not null)
+        {
+            context.Diagnostics.WriteAll(probe.Problems);
+            if (!probe.Ok)
+            {
+                context.Stderr.WriteLine("esp-release: the release IS published, but a device would fail to take it (see above); fix the host and run `esp-release probe` again.");
+                return ExitCodes.Invalid;
+            }
         }
 
         return ExitCodes.Success;
+    }
+
+    // After any publish to a host devices reach by URL: fetch what was published exactly as a device will.
+    private async Task<Core.Doctor.ProbeReport?> ProbeAsync(CommandContext context, ChannelChange change, Core.Signing.SigningKey key, CancellationToken cancellationToken)
+    {
+        if (change.DeviceUrl is not { } url || (!url.HasSas && !url.PublicContainer))
+        {
+            return null;
+        }
+
+        var caPath = context.Get(CaOption) ?? Core.Certificates.ProjectCaFile.Locate(Directory.GetCurrentDirectory()).Path;
+        return await Core.Doctor.DeviceProbe.RunAsync(new Core.Doctor.ProbeOptions
+        {
+            Url = url.ChannelUrl,
+            Trusted = File.Exists(caPath) ? Core.Certificates.PemCertificates.ReadFile(caPath) : null,
+            TrustedOrigin = caPath,
+            Keys = [key.PublicKey],
+        }, cancellationToken);
     }
 
     // The SAS goes to stdout only, and only when asked for: it ends up in every device's flash,

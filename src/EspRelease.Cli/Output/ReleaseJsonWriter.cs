@@ -44,6 +44,13 @@ internal static class ReleaseJsonWriter
         w.WriteString("pointer", change.PointerPath);
         w.WriteNumber("filesUploaded", change.FilesUploaded);
         w.WriteString("keyId", change.KeyId);
+        if (change.DeviceUrl is { } deviceUrl)
+        {
+            // Redacted: a SAS never goes into a machine-readable log either.
+            w.WriteString("deviceUrl", deviceUrl.Redacted);
+            w.WriteNumber("requestLineBytes", Math.Max(deviceUrl.ChannelRequestLine, deviceUrl.FirmwareRequestLine));
+        }
+
         w.WritePropertyName("manifest");
         JsonDocument.Parse(ManifestSerializer.Serialize(change.Manifest)).WriteTo(w);
         if (packed is not null)

@@ -178,14 +178,15 @@ public static class DeviceProbe
         if (first)
         {
             var line = DeviceHttp.RequestLine("GET", url);
-            if (line.Length > options.BufferSizeTx)
+            // snprintf keeps a byte for the NUL: a line of buffer_size_tx bytes already fails on the device.
+            if (line.Length >= options.BufferSizeTx)
             {
                 report.Fail(url, "request line", DiagnosticCodes.ProbeRequestLineTooLong,
                     $"the request line is {line.Length} bytes; esp_http_client builds it in its {options.BufferSizeTx}-byte transmit buffer and fails before sending anything. Set buffer_size_tx = {NextPowerOfTwo(line.Length)} in esp_http_client_config_t (or shorten the URL).", "E (HTTP_CLIENT): Out of buffer");
                 return null;
             }
 
-            report.Pass(url, "request line", $"{line.Length} of {options.BufferSizeTx} bytes");
+            report.Pass(url, "request line", $"{line.Length} bytes, under buffer_size_tx {options.BufferSizeTx}");
         }
 
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
