@@ -11,7 +11,7 @@ namespace EspRelease.Cli.Tests;
 /// and failure 4 of the story (the SAS sent as an Authorization header) is replayed and explained.
 /// </summary>
 [Collection(CliAzuriteTestGroup.Name)]
-public sealed class AzureProbeTests(CliAzuriteFixture fixture) : IDisposable
+public sealed class AzureProbeTests(AzuriteFixture fixture) : IDisposable
 {
     private readonly TempDirectory _temp = new();
     private readonly SigningKey _key = SigningKey.Generate();

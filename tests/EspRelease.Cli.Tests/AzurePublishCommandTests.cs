@@ -7,30 +7,8 @@ using EspRelease.Testing;
 
 namespace EspRelease.Cli.Tests;
 
-/// <summary>One Azurite for the CLI's Azure tests; each test takes its own container.</summary>
-public sealed class CliAzuriteFixture : IAsyncLifetime
-{
-    private readonly string _directory = Path.Combine(Path.GetTempPath(), "esp-release-tests", Guid.NewGuid().ToString("n"));
-
-    public Azurite Azurite { get; private set; } = null!;
-
-    public async Task InitializeAsync() => Azurite = await Azurite.StartAsync(_directory);
-
-    public async Task DisposeAsync()
-    {
-        await Azurite.DisposeAsync();
-        try
-        {
-            Directory.Delete(_directory, recursive: true);
-        }
-        catch (IOException)
-        {
-        }
-    }
-}
-
 [CollectionDefinition(Name)]
-public sealed class CliAzuriteTestGroup : ICollectionFixture<CliAzuriteFixture>
+public sealed class CliAzuriteTestGroup : ICollectionFixture<AzuriteFixture>
 {
     public const string Name = "CLI on Azurite";
 }
@@ -49,7 +27,7 @@ public sealed class AzurePublishCommandTests : IDisposable
     private readonly SigningKey _key = SigningKey.Generate();
     private readonly string _keyFile;
 
-    public AzurePublishCommandTests(CliAzuriteFixture fixture)
+    public AzurePublishCommandTests(AzuriteFixture fixture)
     {
         _azurite = fixture.Azurite;
         _keyFile = _temp.Combine("key.pem");
