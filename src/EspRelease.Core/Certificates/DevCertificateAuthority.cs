@@ -55,7 +55,8 @@ public sealed class DevCertificateAuthority
         request.CertificateExtensions.Add(new X509BasicConstraintsExtension(true, true, 0, true));
         request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.KeyCertSign | X509KeyUsageFlags.CrlSign, true));
         request.CertificateExtensions.Add(new X509SubjectKeyIdentifierExtension(request.PublicKey, false));
-        var certificate = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddYears(10));
+        // Twenty years: longer than any device lifetime `ca fetch` warns about, so development never trips it.
+        var certificate = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddYears(20));
         AtomicFile.WritePrivate(keyPath, key.ExportPkcs8PrivateKeyPem() + "\n");
         AtomicFile.WriteAllBytes(certificatePath, System.Text.Encoding.ASCII.GetBytes(certificate.ExportCertificatePem() + "\n"));
         return new DevCertificateAuthority(directory, certificate, created: true);

@@ -63,12 +63,12 @@ public static class TlsAdvice
         }
 
         var top = verdict.Chain.Count > 0 ? verdict.Chain[^1] : leaf;
-        if (!top.IsSelfIssued && hop.Served.All(s => !top.Issuer.MbedTlsEquals(s.Subject)) && trusted.All(t => !top.Issuer.MbedTlsEquals(t.Subject)) && trusted.Any(t => t.IsCa))
+        if (trusted.Any(t => top.Issuer.MbedTlsEquals(t.Subject)))
         {
-            return $"the chain stops at {top.SubjectText}: its issuer ({top.Certificate.Issuer}) is neither sent by the server nor in {file}. If {file} holds the right root, the server omits its intermediate (mbedtls never downloads it): make the server send its full chain. {fix}";
+            return $"the server's chain ends at {top.SubjectText}, issued by \"{top.Certificate.Issuer}\"; {file} holds a CA of that name, but its key did not sign it: the CA was regenerated, or the file comes from another machine. {fix}";
         }
 
-        return $"the server's chain ends at {top.SubjectText} (issued by {top.Certificate.Issuer}), and {file} holds {Describe(trusted)}, which did not sign it. {fix}";
+        return $"the chain stops at {top.SubjectText}: its issuer (\"{top.Certificate.Issuer}\") is neither sent by the server nor in {file}, which holds {Describe(trusted)}. Either the file holds the wrong CA, or that issuer is an intermediate the server omits (mbedtls never downloads one; make the server send its full chain). {fix}";
     }
 
     private static string Describe(IReadOnlyList<CertificateInfo> certificates) =>
