@@ -170,7 +170,7 @@ public sealed record ServeStartup(
                 w.WriteNull("project");
             }
 
-            WriteDiagnostics(w, "warnings", Warnings);
+            DiagnosticJson.WriteArray(w, "warnings", Warnings);
             w.WriteEndObject();
         }
 
@@ -187,8 +187,8 @@ public sealed record ServeStartup(
             w.WriteStartObject();
             w.WriteString("event", "failed");
             w.WriteBoolean("ok", false);
-            WriteDiagnostics(w, "errors", diagnostics.Where(d => d.Severity == Severity.Error));
-            WriteDiagnostics(w, "warnings", diagnostics.Where(d => d.Severity == Severity.Warning));
+            DiagnosticJson.WriteArray(w, "errors", diagnostics.Where(d => d.Severity == Severity.Error));
+            DiagnosticJson.WriteArray(w, "warnings", diagnostics.Where(d => d.Severity == Severity.Warning));
             w.WriteEndObject();
         }
 
@@ -197,19 +197,4 @@ public sealed record ServeStartup(
 
     /// <summary>The last line: <c>{"event":"stopped"}</c>.</summary>
     public static string StoppedJson() => "{\"event\":\"stopped\"}";
-
-    private static void WriteDiagnostics(Utf8JsonWriter w, string name, IEnumerable<Diagnostic> diagnostics)
-    {
-        w.WriteStartArray(name);
-        foreach (var d in diagnostics)
-        {
-            w.WriteStartObject();
-            w.WriteString("code", d.Code);
-            w.WriteString("message", d.Message);
-            w.WriteString("file", d.File);
-            w.WriteEndObject();
-        }
-
-        w.WriteEndArray();
-    }
 }

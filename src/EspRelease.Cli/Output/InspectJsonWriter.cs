@@ -271,24 +271,8 @@ internal static class InspectJsonWriter
     {
         var list = diagnostics.ToList();
         w.WriteBoolean("valid", list.All(d => d.Severity != Severity.Error));
-        WriteDiagnostics(w, "errors", list.Where(d => d.Severity == Severity.Error));
-        WriteDiagnostics(w, "warnings", list.Where(d => d.Severity == Severity.Warning));
-    }
-
-    internal static void WriteDiagnostics(Utf8JsonWriter w, string name, IEnumerable<Diagnostic> diagnostics)
-    {
-        w.WritePropertyName(name);
-        w.WriteStartArray();
-        foreach (var d in diagnostics)
-        {
-            w.WriteStartObject();
-            w.WriteString("code", d.Code);
-            w.WriteString("message", d.Message);
-            w.WriteString("file", d.File);
-            w.WriteEndObject();
-        }
-
-        w.WriteEndArray();
+        DiagnosticJson.WriteArray(w, "errors", list.Where(d => d.Severity == Severity.Error));
+        DiagnosticJson.WriteArray(w, "warnings", list.Where(d => d.Severity == Severity.Warning));
     }
 
     /// <summary>Writes <c>"name": { … }</c> when there is a value, <c>"name": null</c> when there is none.</summary>

@@ -26,7 +26,7 @@ internal static class JsonDocumentWriter
     public static void Outcome(Utf8JsonWriter w, IEnumerable<Diagnostic> diagnostics)
     {
         var list = diagnostics.ToList();
-        InspectJsonWriter.WriteDiagnostics(w, "errors", list.Where(d => d.Severity == Severity.Error));
-        InspectJsonWriter.WriteDiagnostics(w, "warnings", list.Where(d => d.Severity == Severity.Warning));
+        DiagnosticJson.WriteArray(w, "errors", list.Where(d => d.Severity == Severity.Error));
+        DiagnosticJson.WriteArray(w, "warnings", list.Where(d => d.Severity == Severity.Warning));
     }
 }
