@@ -54,6 +54,8 @@ internal sealed class CaDevCommand : ReleaseCommandBase
             AtomicFile.WriteAllBytes(projectFile, System.Text.Encoding.ASCII.GetBytes(PemCertificates.Format([caInfo])));
         }
 
+        context.Results["CaFile"] = projectFile;
+        context.Results["ServerCertificate"] = certificatePath;
         if (context.Json)
         {
             CaJsonWriter.WriteDev(context.Stdout, ca, caInfo, certificatePath, keyPath, allNames, allAddresses, projectFile);

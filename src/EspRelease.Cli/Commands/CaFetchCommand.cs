@@ -63,6 +63,8 @@ internal sealed class CaFetchCommand : ReleaseCommandBase
                 $"{ServerProbe.Redact(hop.Url)}: the chain this host serves would still fail on the device with {target.Path} (flags 0x{verdict.Flags:x8}: {string.Join("; ", verdict.Reasons)}). Run `esp-release ca check --url {ServerProbe.Redact(hop.Url)}` for the fix.", target.Path));
         }
 
+        context.Results["CaFile"] = target.Path;
+        context.Results["Certificates"] = selection.Anchors.Count.ToString(System.Globalization.CultureInfo.InvariantCulture);
         if (context.Json)
         {
             CaJsonWriter.WriteFetch(context.Stdout, target, selection, verdicts.Select(v => (v.Hop, v.Verdict)).ToList(), generation, warnings);

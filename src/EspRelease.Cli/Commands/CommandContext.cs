@@ -61,6 +61,9 @@ internal sealed class CommandContext
     public IReadOnlyList<VerificationKey> TrustedKeys(IReadOnlyList<string>? files) =>
         (files is { Count: > 0 } ? files : Config.TrustedKeys).Select(VerificationKey.Load).ToList();
 
+    /// <summary>What <c>--results-file</c> writes: set by the command as it finds things out.</summary>
+    public Dictionary<string, string?> Results { get; } = new(StringComparer.Ordinal);
+
     public ConsoleProgress Progress() => new(Stderr);
 
     public void Warn(IEnumerable<Diagnostic> warnings)

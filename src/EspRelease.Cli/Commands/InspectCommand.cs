@@ -16,6 +16,7 @@ internal sealed class InspectCommand : Command
         DiagnosticsFormat = diagnosticsFormat;
         Arguments.Add(PathArgument);
         Options.Add(JsonOption);
+        Options.Add(ResultsFileOption);
         SetAction(Execute);
     }
 
@@ -27,6 +28,12 @@ internal sealed class InspectCommand : Command
     internal Option<bool> JsonOption { get; } = new("--json")
     {
         Description = "Write the result as JSON to stdout (integers as numbers, hashes as lowercase hex) instead of the text report.",
+    };
+
+    internal Option<string?> ResultsFileOption { get; } = new("--results-file")
+    {
+        Description = "Also write what a build directory holds as Name=Value lines to this file (what the MSBuild tasks read).",
+        Hidden = true,
     };
 
     internal Option<DiagnosticsFormat> DiagnosticsFormat { get; }
@@ -48,6 +55,13 @@ internal sealed class InspectCommand : Command
             }
 
             var build = IdfBuildReader.Inspect(path);
+            if (parse.GetValue(ResultsFileOption) is { } resultsFile)
+            {
+                var results = new Dictionary<string, string?>(StringComparer.Ordinal);
+                ResultsFile.AddBuild(results, build);
+                ResultsFile.Write(resultsFile, results);
+            }
+
             Report(stdout, json, diagnostics, build.AllDiagnostics,
                 s => InspectJsonWriter.Write(s, build), t => new InspectTextWriter(t).Write(build));
             return build.Valid ? ExitCodes.Success : ExitCodes.Invalid;

@@ -25,6 +25,7 @@ internal sealed class PackCommand : ReleaseCommandBase
     {
         var key = context.SigningKey(context.Get(_packing.Key));
         var release = _packing.Pack(context, PackingOptions.BuildDirectory(context, context.Parse.GetValue(BuildArgument)), key);
+        ResultsFile.AddRelease(context.Results, release);
         if (context.Json)
         {
             ReleaseJsonWriter.WritePack(context.Stdout, release);

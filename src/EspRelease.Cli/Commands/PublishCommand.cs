@@ -66,6 +66,13 @@ internal sealed class PublishCommand : ReleaseCommandBase
         progress.Done();
         change = await AzureDeviceUrl.AttachAsync(host, change, context.Get(SasPolicyOption)!, TimeSpan.FromDays(context.Get(SasDaysOption)), cancellationToken);
         var probe = await ProbeAsync(context, change, key, cancellationToken);
+        ResultsFile.AddRelease(context.Results, release);
+        context.Results["Channel"] = change.Channel;
+        context.Results["Sequence"] = change.Manifest.Sequence.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        context.Results["Changed"] = change.Changed ? "true" : "false";
+        context.Results["ChannelPointer"] = change.PointerPath;
+        // Redacted: a SAS must never reach an MSBuild property, a log or a binlog.
+        context.Results["DeviceUrl"] = change.DeviceUrl?.Redacted;
 
         if (context.Json)
         {

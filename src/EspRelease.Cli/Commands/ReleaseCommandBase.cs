@@ -18,6 +18,7 @@ internal abstract class ReleaseCommandBase : Command
         _format = format;
         Options.Add(JsonOption);
         Options.Add(ConfigOption);
+        Options.Add(ResultsFileOption);
         SetAction(RunAsync);
     }
 
@@ -31,6 +32,12 @@ internal abstract class ReleaseCommandBase : Command
         Description = "The esp-release.json to take defaults from. Default: the nearest one from the current directory up to the repository root.",
     };
 
+    internal Option<string?> ResultsFileOption { get; } = new("--results-file")
+    {
+        Description = "Also write the results as Name=Value lines to this file (what the MSBuild tasks read). Never holds a secret.",
+        Hidden = true,
+    };
+
     protected abstract Task<int> ExecuteAsync(CommandContext context, CancellationToken cancellationToken);
 
     private async Task<int> RunAsync(ParseResult parse, CancellationToken cancellationToken)
@@ -38,7 +45,13 @@ internal abstract class ReleaseCommandBase : Command
         var context = new CommandContext(parse, parse.GetValue(JsonOption), parse.GetValue(_format), ConfigOption);
         try
         {
-            return await ExecuteAsync(context, cancellationToken);
+            var exitCode = await ExecuteAsync(context, cancellationToken);
+            if (parse.GetValue(ResultsFileOption) is { } resultsFile)
+            {
+                ResultsFile.Write(resultsFile, context.Results);
+            }
+
+            return exitCode;
         }
         catch (EspReleaseException e)
         {

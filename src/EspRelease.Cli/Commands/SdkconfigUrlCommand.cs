@@ -67,6 +67,8 @@ internal sealed class SdkconfigUrlCommand : ReleaseCommandBase
         // Other security-relevant options where this checkout and a fresh build disagree.
         warnings.AddRange(SdkconfigSecurity.Drift(SdkconfigProject.Open(project.Directory), except: [option.Name]));
 
+        context.Results["Option"] = SdkconfigFile.Prefix + option.Name;
+        context.Results["ChangedFiles"] = string.Join(";", changes.Where(c => c.Change.Kind != SdkconfigChangeKind.Unchanged).Select(c => c.File.Path));
         if (context.Json)
         {
             SdkconfigJsonWriter.WriteUrl(context.Stdout, option, url, changes, warnings);

@@ -1,0 +1,46 @@
+using System.Linq;
+using Microsoft.Build.Framework;
+
+namespace EspRelease.MSBuild.Tasks;
+
+/// <summary>
+/// <c>esp-release publish &lt;release-dir&gt; --to HOST</c>: uploads a packed release and moves the channel
+/// pointer. Host credentials (AZURE_STORAGE_*) and the signing key (ESP_RELEASE_SIGNING_KEY) are read
+/// by the tool from its environment; there is deliberately no parameter for them.
+/// </summary>
+public sealed class EspReleasePublishTask : EspReleaseToolTask
+{
+    /// <summary>A release directory written by pack (or an idf.py build directory, packed first).</summary>
+    [Required]
+    public string ReleaseDirectory { get; set; } = "";
+
+    /// <summary><c>dir:&lt;folder&gt;</c> or <c>azure://account/container[/prefix]</c>; empty: esp-release.json's host.</summary>
+    public string Host { get; set; } = "";
+
+    public string KeyFile { get; set; } = "";
+
+    public string Channel { get; set; } = "";
+
+    public bool AllowNonSemver { get; set; }
+
+    /// <summary>Public keys the channel's existing pointers may be signed with (key rotation).</summary>
+    public ITaskItem[] TrustedKeys { get; set; } = [];
+
+    /// <summary>The CA file the firmware embeds, for the check from the device's side after an Azure publish.</summary>
+    public string CaFile { get; set; } = "";
+
+    protected override string Verb => "publish";
+
+    protected override string ResultKey => "ChannelPointer";
+
+    protected override void AddArguments(ToolArguments arguments)
+    {
+        arguments.Add(FullPathOrEmpty(ReleaseDirectory));
+        arguments.AddOption("--to", Host);
+        arguments.AddOption("--key", FullPathOrEmpty(KeyFile));
+        arguments.AddOption("--channel", Channel);
+        arguments.AddFlag("--allow-non-semver", AllowNonSemver);
+        arguments.AddOptions("--trusted-key", TrustedKeys.Select(k => k.GetMetadata("FullPath")));
+        arguments.AddOption("--ca", FullPathOrEmpty(CaFile));
+    }
+}
