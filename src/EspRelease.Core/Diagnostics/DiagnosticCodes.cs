@@ -117,6 +117,13 @@ public static class DiagnosticCodes
     public const string ProbeSasInHeader = "ESPR1677";
     public const string ProbeTlsNotJudged = "ESPR2670";
 
+    // The MSBuild package (105x). The targets and the netstandard2.0 tasks write these codes as
+    // literals (they cannot reference the core); the values here are the registry.
+    public const string MSBuildPropertyMissing = "ESPR1050";
+    public const string MSBuildToolMissing = "ESPR1051";
+    public const string MSBuildResultsMissing = "ESPR1052";
+    public const string MSBuildToolFailed = "ESPR1053";
+
     // Configuration (17xx).
     public const string ConfigInvalid = "ESPR1701";
 

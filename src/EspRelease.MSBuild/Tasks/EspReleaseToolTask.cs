@@ -64,7 +64,7 @@ public abstract class EspReleaseToolTask : ToolTask
         }
 
         // A stale results file from an earlier run must never pass for this run's.
-        var resultsPath = Path.GetFullPath(ResultsFile);
+        var resultsPath = FullPathOrEmpty(ResultsFile);
         Directory.CreateDirectory(Path.GetDirectoryName(resultsPath));
         File.Delete(resultsPath);
 
@@ -134,7 +134,7 @@ public abstract class EspReleaseToolTask : ToolTask
 
         arguments.Add("--diagnostics-format");
         arguments.Add("msbuild");
-        arguments.AddOption("--results-file", Path.GetFullPath(ResultsFile));
+        arguments.AddOption("--results-file", FullPathOrEmpty(ResultsFile));
         return arguments.ToString();
     }
 

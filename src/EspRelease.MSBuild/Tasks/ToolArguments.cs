@@ -3,7 +3,11 @@ using System.Text;
 
 namespace EspRelease.MSBuild.Tasks;
 
-/// <summary>The lines of an esp-release response file: one token per line, quoted when it holds whitespace.</summary>
+/// <summary>
+/// An esp-release response file: the tokens on one line, each quoted when it holds whitespace.
+/// System.CommandLine splits a response-file line the way a shell splits a command line, and
+/// ToolTask logs the file's text after the command, so the log shows a command one can paste.
+/// </summary>
 public sealed class ToolArguments
 {
     private readonly List<string> _tokens = [];
@@ -45,11 +49,10 @@ public sealed class ToolArguments
         var text = new StringBuilder();
         foreach (var token in _tokens)
         {
-            // System.CommandLine splits each response-file line like a command line: quote what has spaces.
-            text.Append(NeedsQuotes(token) ? "\"" + token + "\"" : token).Append('\n');
+            text.Append(text.Length == 0 ? "" : " ").Append(NeedsQuotes(token) ? "\"" + token + "\"" : token);
         }
 
-        return text.ToString();
+        return text.Append('\n').ToString();
     }
 
     private static bool NeedsQuotes(string token)
