@@ -21,11 +21,17 @@ internal sealed class PublishCommand : ReleaseCommandBase
         Options.Add(SasPolicyOption);
         Options.Add(ShowSasOption);
         Options.Add(CaOption);
+        Options.Add(ProjectOption);
     }
 
     internal Option<string?> CaOption { get; } = new("--ca")
     {
         Description = "The CA file the firmware embeds, for the check from the device's side after publishing (`probe`). Default: the project's CA file, when there is one.",
+    };
+
+    internal Option<string?> ProjectOption { get; } = new("--project")
+    {
+        Description = "The ESP-IDF project whose CA file (what main/CMakeLists.txt embeds) the check after publishing uses, when --ca is not given. Default: the current directory.",
     };
 
     internal Argument<string?> PathArgument { get; } = new("path")
@@ -119,7 +125,7 @@ internal sealed class PublishCommand : ReleaseCommandBase
             return null;
         }
 
-        var caPath = context.Get(CaOption) ?? Core.Certificates.ProjectCaFile.Locate(Directory.GetCurrentDirectory()).Path;
+        var caPath = context.Get(CaOption) ?? Core.Certificates.ProjectCaFile.Locate(context.Get(ProjectOption) ?? Directory.GetCurrentDirectory()).Path;
         return await Core.Doctor.DeviceProbe.RunAsync(new Core.Doctor.ProbeOptions
         {
             Url = url.ChannelUrl,

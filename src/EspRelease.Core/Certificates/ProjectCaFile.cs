@@ -20,15 +20,20 @@ public static partial class ProjectCaFile
         var cmake = Path.Combine(main, "CMakeLists.txt");
         if (File.Exists(cmake))
         {
-            foreach (Match m in EmbedFiles().Matches(File.ReadAllText(cmake)))
+            var embedded = EmbedFiles().Matches(File.ReadAllText(cmake))
+                .SelectMany(m => m.Groups["files"].Value.Split((char[])[' ', '\t', '\r', '\n'], StringSplitOptions.RemoveEmptyEntries))
+                .Select(token => token.Trim('"'))
+                .Where(token => token.EndsWith(".pem", StringComparison.OrdinalIgnoreCase))
+                .Select(token => Resolve(token, project, main))
+                .ToList();
+            // A firmware may embed other PEMs too (the release's public key): the CA file is one that
+            // holds certificates, or, before it exists, one not named as a key. Never a key file,
+            // which `ca fetch` and `ca dev` would otherwise overwrite.
+            var ca = embedded.FirstOrDefault(HoldsCertificates)
+                ?? embedded.FirstOrDefault(path => !File.Exists(path) && !Path.GetFileName(path).Contains("key", StringComparison.OrdinalIgnoreCase));
+            if (ca is not null)
             {
-                foreach (var token in m.Groups["files"].Value.Split((char[])[' ', '\t', '\r', '\n'], StringSplitOptions.RemoveEmptyEntries))
-                {
-                    if (token.Trim('"').EndsWith(".pem", StringComparison.OrdinalIgnoreCase))
-                    {
-                        return new ProjectCaLocation(Resolve(token.Trim('"'), project, main), "main/CMakeLists.txt (EMBED_TXTFILES)");
-                    }
-                }
+                return new ProjectCaLocation(ca, "main/CMakeLists.txt (EMBED_TXTFILES)");
             }
         }
 
@@ -43,6 +48,9 @@ public static partial class ProjectCaFile
 
         return new ProjectCaLocation(Path.Combine(project, DefaultRelativePath.Replace('/', Path.DirectorySeparatorChar)), "the ESP-IDF examples' default");
     }
+
+    private static bool HoldsCertificates(string path) =>
+        File.Exists(path) && File.ReadAllText(path).Contains("-----BEGIN CERTIFICATE-----", StringComparison.Ordinal);
 
     private static string Resolve(string token, string project, string main)
     {

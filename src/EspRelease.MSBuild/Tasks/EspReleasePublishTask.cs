@@ -29,6 +29,9 @@ public sealed class EspReleasePublishTask : EspReleaseToolTask
     /// <summary>The CA file the firmware embeds, for the check from the device's side after an Azure publish.</summary>
     public string CaFile { get; set; } = "";
 
+    /// <summary>The ESP-IDF project, whose embedded CA file that check uses when <see cref="CaFile"/> is empty.</summary>
+    public string ProjectDirectory { get; set; } = "";
+
     protected override string Verb => "publish";
 
     protected override string ResultKey => "ChannelPointer";
@@ -42,5 +45,6 @@ public sealed class EspReleasePublishTask : EspReleaseToolTask
         arguments.AddFlag("--allow-non-semver", AllowNonSemver);
         arguments.AddOptions("--trusted-key", TrustedKeys.Select(k => k.GetMetadata("FullPath")));
         arguments.AddOption("--ca", FullPathOrEmpty(CaFile));
+        arguments.AddOption("--project", FullPathOrEmpty(ProjectDirectory));
     }
 }
