@@ -2,7 +2,9 @@
 # Benchmark (not a test): `esp-release inspect` and `pack` on a 16 MiB app image against baselines
 # measured in the same run on the same file: `sha256sum` and `dotnet` running an empty program.
 # Targets: inspect <= 2 x (empty dotnet program + sha256sum); pack < 0.3 s beyond the empty
-# program's run (process start). Prints min and median of N runs.
+# program's run (process start). Prints min and median of N runs. Then, unless SKIP_MSBUILD=1, the
+# EspRelease.MSBuild package on the same build: `dotnet build -t:EspReleasePack` when the tool runs
+# and when it is up to date, against a target of the same project that runs nothing.
 set -euo pipefail
 
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -95,3 +97,36 @@ printf '%-28s %6d %6d\n' "esp-release inspect --json" "$json_min" "$json_med"
 printf '%-28s %6d %6d\n' "esp-release pack" "$pack_min" "$pack_med"
 awk -v i="$insp_med" -v b="$baseline" 'BEGIN { r = i / b; printf "inspect / (empty + sha256sum) = %.2f (target <= 2.00): %s\n", r, (r <= 2 ? "met" : "NOT met") }'
 awk -v p="$pack_med" -v e="$empty_med" 'BEGIN { d = p - e; printf "pack - empty program = %d ms (target < 300): %s; pack / empty program = %.2f\n", d, (d < 300 ? "met" : "NOT met"), p / e }'
+
+[ -n "${SKIP_MSBUILD:-}" ] && exit 0
+
+# The package from a local feed, in a project of its own, as a user has it (restored once, offline).
+dotnet pack "$repo/src/EspRelease.MSBuild" -c Release -nologo -v:quiet -o "$work/feed" >/dev/null
+mkdir -p "$work/app"
+cp "$repo/global.json" "$work/"
+printf '<configuration><packageSources><clear /><add key="bench" value="%s" /></packageSources></configuration>\n' "$work/feed" > "$work/nuget.config"
+version="$(basename "$(ls "$work"/feed/EspRelease.MSBuild.*.nupkg)" .nupkg)"; version="${version#EspRelease.MSBuild.}"
+cat > "$work/app/app.csproj" <<XML
+<Project Sdk="Microsoft.NET.Sdk">
+  <PropertyGroup>
+    <TargetFramework>net10.0</TargetFramework>
+    <EspReleaseBuildDir>../build</EspReleaseBuildDir>
+    <EspReleaseKeyFile>../key.pem</EspReleaseKeyFile>
+  </PropertyGroup>
+  <ItemGroup><PackageReference Include="EspRelease.MSBuild" Version="$version" PrivateAssets="all" /></ItemGroup>
+</Project>
+XML
+export NUGET_PACKAGES="$work/packages" MSBUILDDISABLENODEREUSE=1 DOTNET_CLI_DO_NOT_USE_MSBUILD_SERVER=1
+dotnet restore "$work/app" -v:quiet >/dev/null
+msbuild() { dotnet build "$work/app" --no-restore -nologo -v:quiet "$@"; }
+msbuild_pack_fresh() { rm -rf "$work/app/obj/Debug/net10.0/esp-release"; msbuild -t:EspReleasePack; }
+msbuild -t:EspReleasePack >/dev/null || { echo "bench: the package does not pack the build" >&2; msbuild -t:EspReleasePack; exit 1; }
+
+read -r base_min base_med < <(measure msbuild -t:_EspReleaseRequireBuildDir)
+read -r mpack_min mpack_med < <(measure msbuild_pack_fresh)
+read -r mnoop_min mnoop_med < <(measure msbuild -t:EspReleasePack)
+printf '%-28s %6d %6d\n' "dotnet build, no pack" "$base_min" "$base_med"
+printf '%-28s %6d %6d\n' "dotnet build -t:...Pack" "$mpack_min" "$mpack_med"
+printf '%-28s %6d %6d\n' "  ... up to date" "$mnoop_min" "$mnoop_med"
+awk -v m="$mpack_med" -v b="$base_med" -v p="$pack_med" 'BEGIN { printf "MSBuild pack - dotnet build doing nothing = %d ms (the CLI pack alone: %d ms); up to date: ", m - b, p }'
+awk -v n="$mnoop_med" -v b="$base_med" 'BEGIN { printf "%+d ms\n", n - b }'
