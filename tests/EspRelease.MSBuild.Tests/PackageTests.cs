@@ -1,5 +1,3 @@
-using System.IO.Compression;
-using System.Text;
 using System.Text.Json;
 using EspRelease.Core.Releases;
 using EspRelease.Core.Signing;
@@ -48,12 +46,12 @@ public sealed class PackageTests(PackageFeed feed) : IDisposable
         // The key came from the environment (the release is signed with it), yet neither it nor the
         // Azure account key appears in the diagnostic log or the binlog (events and embedded files).
         // The search itself can find things: the embedded project file, and a result in the events.
-        Assert.True(BinlogContains(binlog, "<EspReleaseAllowNonSemver>true</EspReleaseAllowNonSemver>"));
-        Assert.True(BinlogContains(binlog, FixtureSha256));
+        Assert.True(Binlog.Contains(binlog, "<EspReleaseAllowNonSemver>true</EspReleaseAllowNonSemver>"));
+        Assert.True(Binlog.Contains(binlog, FixtureSha256));
         foreach (var secret in Secrets())
         {
             Assert.DoesNotContain(secret, output, StringComparison.Ordinal);
-            Assert.False(BinlogContains(binlog, secret), $"the binlog holds a secret ({secret[..8]}…)");
+            Assert.False(Binlog.Contains(binlog, secret), $"the binlog holds a secret ({secret[..8]}…)");
         }
     }
 
@@ -164,54 +162,4 @@ public sealed class PackageTests(PackageFeed feed) : IDisposable
         _key.ExportPkcs8Pem().Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
             .Where(line => !line.StartsWith("-----", StringComparison.Ordinal))
             .Append(AzureAccountKey);
-
-    // A binlog is a gzip stream of events, with the project files it imported in a zip inside it;
-    // look in both. Each zip entry is inflated from its local header, which needs no central directory.
-    private static bool BinlogContains(string binlog, string secret)
-    {
-        using var gzip = new GZipStream(File.OpenRead(binlog), CompressionMode.Decompress);
-        using var events = new MemoryStream();
-        gzip.CopyTo(events);
-        var bytes = events.ToArray();
-        if (Contains(bytes, secret))
-        {
-            return true;
-        }
-
-        var entries = 0;
-        for (var at = bytes.AsSpan().IndexOf("PK\u0003\u0004"u8); at >= 0 && at + 30 <= bytes.Length;)
-        {
-            var method = BitConverter.ToUInt16(bytes, at + 8);
-            var data = at + 30 + BitConverter.ToUInt16(bytes, at + 26) + BitConverter.ToUInt16(bytes, at + 28);
-            if (method == 8 && data < bytes.Length)
-            {
-                using var inflated = new MemoryStream();
-                try
-                {
-                    using var deflate = new DeflateStream(new MemoryStream(bytes, data, bytes.Length - data), CompressionMode.Decompress);
-                    deflate.CopyTo(inflated);
-                }
-                catch (InvalidDataException)
-                {
-                    // Bytes after the entry's end are not deflate data; what was inflated so far is the entry.
-                }
-
-                entries++;
-                if (Contains(inflated.ToArray(), secret))
-                {
-                    return true;
-                }
-            }
-
-            var next = bytes.AsSpan(at + 4).IndexOf("PK\u0003\u0004"u8);
-            at = next < 0 ? -1 : at + 4 + next;
-        }
-
-        // The archive must have been looked into: a binlog without project files would prove nothing.
-        Assert.True(entries > 0, $"{binlog}: no embedded project files found");
-        return false;
-    }
-
-    private static bool Contains(byte[] haystack, string needle) =>
-        haystack.AsSpan().IndexOf(Encoding.UTF8.GetBytes(needle)) >= 0 || haystack.AsSpan().IndexOf(Encoding.Unicode.GetBytes(needle)) >= 0;
 }
