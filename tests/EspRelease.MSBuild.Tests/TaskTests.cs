@@ -101,6 +101,33 @@ public sealed class TaskTests
     }
 
     [Fact]
+    public void A_refusal_names_the_MSBuild_property_that_fixes_it()
+    {
+        using var temp = new TempDirectory();
+        var build = temp.CopyTree(Fixtures.SimpleOtaBuild, "build");
+        WriteSigningKey(temp.Combine("signing-key.pem"));
+        var engine = new FakeBuildEngine(temp.Combine("app.csproj"));
+        var task = new EspReleasePackTask
+        {
+            BuildEngine = engine,
+            ToolAssembly = Repo.ToolAssembly,
+            DotnetHostPath = DotnetHost,
+            WorkingDirectory = temp.Path,
+            ResultsFile = temp.Combine("obj", "pack.results"),
+            BuildDirectory = build,
+            OutputDirectory = "release",
+            KeyFile = "signing-key.pem",
+        };
+
+        Assert.False(task.Execute());
+
+        // The fixture's version is not semver: the fix is a flag on the command line, a property here.
+        var error = Assert.Single(engine.Errors);
+        Assert.Equal("ESPR1402", error.Code);
+        Assert.Contains("--allow-non-semver (MSBuild: EspReleaseAllowNonSemver=true)", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Response_file_quotes_paths_with_spaces_and_omits_empty_options()
     {
         using var temp = new TempDirectory();

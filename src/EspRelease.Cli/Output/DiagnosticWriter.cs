@@ -12,7 +12,7 @@ internal sealed class DiagnosticWriter(TextWriter error, DiagnosticsFormat forma
         {
             case DiagnosticsFormat.MSBuild:
                 // Canonical MSBuild form, which ToolTask/Exec turn into real build errors with the file attached.
-                error.WriteLine($"{d.File ?? "esp-release"} : {level} {d.Code}: {OneLine(d.Message)}");
+                error.WriteLine($"{d.File ?? "esp-release"} : {level} {d.Code}: {MSBuildProperties.Annotate(OneLine(d.Message))}");
                 break;
             case DiagnosticsFormat.GitHub:
                 var file = d.File is null ? "" : $" file={d.File}";
