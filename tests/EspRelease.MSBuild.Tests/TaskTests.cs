@@ -70,19 +70,8 @@ public sealed class TaskTests
         var build = temp.CopyTree(Fixtures.SimpleOtaBuild, "build");
         var keyId = WriteSigningKey(temp.Combine("signing-key.pem"));
         var engine = new FakeBuildEngine(temp.Combine("app.csproj"));
-        var task = new EspReleasePackTask
-        {
-            BuildEngine = engine,
-            ToolAssembly = Repo.ToolAssembly,
-            DotnetHostPath = DotnetHost,
-            WorkingDirectory = temp.Path,
-            ResultsFile = temp.Combine("obj", "pack.results"),
-            BuildDirectory = build,
-            // Relative paths are the working directory's, as they are the project's in a build.
-            OutputDirectory = "release out",
-            KeyFile = "signing-key.pem",
-            AllowNonSemver = true,
-        };
+        var task = Pack(engine, temp, build, "release out");
+        task.AllowNonSemver = true;
 
         Assert.True(task.Execute(), engine.Log);
 
@@ -107,17 +96,7 @@ public sealed class TaskTests
         var build = temp.CopyTree(Fixtures.SimpleOtaBuild, "build");
         WriteSigningKey(temp.Combine("signing-key.pem"));
         var engine = new FakeBuildEngine(temp.Combine("app.csproj"));
-        var task = new EspReleasePackTask
-        {
-            BuildEngine = engine,
-            ToolAssembly = Repo.ToolAssembly,
-            DotnetHostPath = DotnetHost,
-            WorkingDirectory = temp.Path,
-            ResultsFile = temp.Combine("obj", "pack.results"),
-            BuildDirectory = build,
-            OutputDirectory = "release",
-            KeyFile = "signing-key.pem",
-        };
+        var task = Pack(engine, temp, build, "release");
 
         Assert.False(task.Execute());
 
@@ -285,6 +264,19 @@ public sealed class TaskTests
         File.WriteAllText(path, key.ExportPkcs8Pem());
         return key.KeyId;
     }
+
+    // Relative paths are the working directory's, as they are the project's in a build.
+    private static EspReleasePackTask Pack(FakeBuildEngine engine, TempDirectory temp, string build, string output) => new()
+    {
+        BuildEngine = engine,
+        ToolAssembly = Repo.ToolAssembly,
+        DotnetHostPath = DotnetHost,
+        WorkingDirectory = temp.Path,
+        ResultsFile = temp.Combine("obj", "pack.results"),
+        BuildDirectory = build,
+        OutputDirectory = output,
+        KeyFile = "signing-key.pem",
+    };
 
     private static EspReleaseInspectTask Inspect(FakeBuildEngine engine, TempDirectory temp, string build) => new()
     {
