@@ -27,10 +27,14 @@ public sealed class PackageFeed : IDisposable
 
         var package = System.IO.Directory.GetFiles(Directory, PackageId + ".*.nupkg").OrderByDescending(File.GetLastWriteTimeUtc).FirstOrDefault();
         Assert.True(package is not null, $"no {PackageId} package in {Directory}");
+        PackagePath = package;
         Version = Path.GetFileNameWithoutExtension(package)[(PackageId.Length + 1)..];
     }
 
     public string Directory { get; }
+
+    /// <summary>The .nupkg itself.</summary>
+    public string PackagePath { get; }
 
     public string Version { get; }
 

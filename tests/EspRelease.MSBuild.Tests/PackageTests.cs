@@ -1,3 +1,4 @@
+using System.IO.Compression;
 using System.Text.Json;
 using EspRelease.Core.Releases;
 using EspRelease.Core.Signing;
@@ -53,6 +54,33 @@ public sealed class PackageTests(PackageFeed feed) : IDisposable
             Assert.DoesNotContain(secret, output, StringComparison.Ordinal);
             Assert.False(Binlog.Contains(binlog, secret), $"the binlog holds a secret ({secret[..8]}…)");
         }
+    }
+
+    [Fact]
+    public void The_package_holds_the_targets_the_task_assembly_and_the_tool_and_nothing_for_the_consumer()
+    {
+        using var package = ZipFile.OpenRead(feed.PackagePath);
+        var entries = package.Entries.Select(e => e.FullName).ToHashSet(StringComparer.Ordinal);
+
+        Assert.Contains("build/EspRelease.MSBuild.props", entries);
+        Assert.Contains("build/EspRelease.MSBuild.targets", entries);
+        Assert.Contains("buildTransitive/EspRelease.MSBuild.props", entries);
+        Assert.Contains("buildTransitive/EspRelease.MSBuild.targets", entries);
+        Assert.Equal(["tasks/netstandard2.0/EspRelease.MSBuild.dll"], entries.Where(e => e.StartsWith("tasks/", StringComparison.Ordinal)));
+        foreach (var tool in new[] { "esp-release.dll", "esp-release.runtimeconfig.json", "esp-release.deps.json", "EspRelease.Core.dll", "BouncyCastle.Cryptography.dll", "Azure.Storage.Blobs.dll" })
+        {
+            Assert.Contains("tools/net10.0/" + tool, entries);
+        }
+
+        // Nothing reaches the consumer's compile or output (no lib/), no API docs ride along, and no dependency is dragged in.
+        Assert.DoesNotContain(entries, e => e.StartsWith("lib/", StringComparison.Ordinal) || (e.StartsWith("tools/", StringComparison.Ordinal) && e.EndsWith(".xml", StringComparison.Ordinal)));
+        using var nuspec = new StreamReader(package.Entries.Single(e => e.FullName.EndsWith(".nuspec", StringComparison.Ordinal)).Open());
+        var metadata = System.Xml.Linq.XDocument.Parse(nuspec.ReadToEnd()).Root!.Elements().Single(e => e.Name.LocalName == "metadata");
+        Assert.Equal("true", metadata.Elements().Single(e => e.Name.LocalName == "developmentDependency").Value);
+        Assert.DoesNotContain(metadata.Descendants(), e => e.Name.LocalName == "dependency");
+        // The tool runs on the .NET 10 runtime (rolling forward to later majors), with ASP.NET Core for `serve`.
+        using var runtimeConfig = JsonDocument.Parse(package.GetEntry("tools/net10.0/esp-release.runtimeconfig.json")!.Open());
+        Assert.Equal("Major", runtimeConfig.RootElement.GetProperty("runtimeOptions").GetProperty("rollForward").GetString());
     }
 
     [Fact]
