@@ -49,8 +49,7 @@ public sealed partial class AzurePublishTargetTests(PackageFeed feed, AzuriteFix
 
         // The account key, the SAS signature and the signing key appear nowhere the build recorded.
         Assert.True(Binlog.Contains(binlog, "?<redacted>"));
-        var secrets = _key.ExportPkcs8Pem().Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-            .Where(line => !line.StartsWith("-----", StringComparison.Ordinal))
+        var secrets = Binlog.SecretLines(_key)
             .Append(Azurite.AccountKey)
             .Append("sig=");
         foreach (var secret in secrets)

@@ -3,9 +3,14 @@ using System.Text;
 
 namespace EspRelease.MSBuild.Tests;
 
-/// <summary>Searches an MSBuild binary log for a text: what a leak check needs.</summary>
+/// <summary>Leak checks: what must not be logged, and a search of an MSBuild binary log for it.</summary>
 internal static class Binlog
 {
+    /// <summary>What of a signing key must never be logged: every line of its PEM body.</summary>
+    public static IEnumerable<string> SecretLines(Core.Signing.SigningKey key) =>
+        key.ExportPkcs8Pem().Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Where(line => !line.StartsWith("-----", StringComparison.Ordinal));
+
     // A binlog is a gzip stream of events, with the project files it imported in a zip inside it;
     // look in both. Each zip entry is inflated from its local header, which needs no central directory.
     public static bool Contains(string binlog, string secret)

@@ -105,4 +105,18 @@ internal sealed class FakeBuildEngine : IBuildEngine
 
     public bool BuildProjectFile(string projectFileName, string[] targetNames, IDictionary globalProperties, IDictionary targetOutputs) =>
         throw new NotSupportedException("The EspRelease tasks never build other projects.");
+
+    /// <summary>
+    /// Makes <paramref name="task"/> log here and run the tool beside the tests from <paramref name="workingDirectory"/>,
+    /// as the targets set it up. Not generic on purpose: xunit's discovery reads every method of a test
+    /// class before the Locator has registered (MSBuildSetup), and a constraint on an MSBuild type fails to load then.
+    /// </summary>
+    public void Attach(EspRelease.MSBuild.Tasks.EspReleaseToolTask task, string workingDirectory)
+    {
+        task.BuildEngine = this;
+        task.ToolAssembly = Repo.ToolAssembly;
+        task.DotnetHostPath = DotnetCli.Executable;
+        task.WorkingDirectory = workingDirectory;
+        task.ResultsFile = Path.Combine(workingDirectory, "obj", task.GetType().Name + ".results");
+    }
 }

@@ -186,8 +186,5 @@ public sealed class PackageTests(PackageFeed feed) : IDisposable
     }
 
     // Every line of the key's base64 body, and the account key: any one of them in a log is a leak.
-    private IEnumerable<string> Secrets() =>
-        _key.ExportPkcs8Pem().Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-            .Where(line => !line.StartsWith("-----", StringComparison.Ordinal))
-            .Append(AzureAccountKey);
+    private IEnumerable<string> Secrets() => Binlog.SecretLines(_key).Append(AzureAccountKey);
 }

@@ -64,7 +64,7 @@ public sealed class ProjectWritingTaskTests : IDisposable
     {
         var engine = new FakeBuildEngine(_temp.Combine("app.csproj"));
         var task = new EspReleaseEmbedCaTask { ProjectDirectory = _project, DevelopmentCa = true };
-        Prepare(engine, task);
+        engine.Attach(task, _temp.Path);
         // The dev CA lives in the profile; this one in a temp folder (ToolTask passes it to the tool only).
         task.EnvironmentVariables = [$"ESP_RELEASE_HOME={_temp.Combine("home")}"];
 
@@ -83,7 +83,7 @@ public sealed class ProjectWritingTaskTests : IDisposable
     {
         var engine = new FakeBuildEngine(_temp.Combine("app.csproj"));
         var task = new EspReleaseEmbedCaTask { ProjectDirectory = _project };
-        Prepare(engine, task);
+        engine.Attach(task, _temp.Path);
 
         Assert.False(task.Execute());
 
@@ -97,7 +97,7 @@ public sealed class ProjectWritingTaskTests : IDisposable
         const string Url = "https://ota.example.com/fleet/channels/stable.jws";
         var engine = new FakeBuildEngine(_temp.Combine("app.csproj"));
         var task = new EspReleasePatchSdkconfigTask { ProjectDirectory = _project, Url = Url };
-        Prepare(engine, task);
+        engine.Attach(task, _temp.Path);
 
         Assert.True(task.Execute(), engine.Log);
 
@@ -119,19 +119,8 @@ public sealed class ProjectWritingTaskTests : IDisposable
             Url = url.ToString(),
             Trust = [new Microsoft.Build.Utilities.TaskItem(trust)],
         };
-        Prepare(engine, task);
+        engine.Attach(task, _temp.Path);
         Assert.True(task.Execute(), engine.Log);
         return task.Result!.GetMetadata("CaFile");
-    }
-
-    // Not generic (where T : EspReleaseToolTask): xunit's discovery reads every method of a test class
-    // before the Locator has registered (MSBuildSetup), and a constraint on an MSBuild type fails to load then.
-    private void Prepare(FakeBuildEngine engine, EspReleaseToolTask task)
-    {
-        task.BuildEngine = engine;
-        task.ToolAssembly = Repo.ToolAssembly;
-        task.DotnetHostPath = TaskTests.DotnetHost;
-        task.WorkingDirectory = _temp.Path;
-        task.ResultsFile = _temp.Combine("obj", "results");
     }
 }

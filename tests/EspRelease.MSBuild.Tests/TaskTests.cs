@@ -16,8 +16,8 @@ public sealed class TaskTests
 
     internal const string FixtureVersion = "qa-test-v5.0-20220830-4-g4532e6";
 
-    /// <summary>The dotnet running these tests (DOTNET_HOST_PATH under `dotnet test`), else the one on PATH.</summary>
-    internal static string DotnetHost { get; } = FindDotnet();
+    /// <summary>The dotnet running these tests, as MSBuild passes $(DOTNET_HOST_PATH) to the tasks.</summary>
+    internal static string DotnetHost => DotnetCli.Executable;
 
     [Fact]
     public void Inspect_returns_the_app_of_a_build_directory_as_metadata()
@@ -224,14 +224,8 @@ public sealed class TaskTests
         var engine = new FakeBuildEngine(temp.Combine("app.csproj"));
         // A verb the tool does not have, as a tool older than the targets would see one: System.CommandLine
         // exits 1 with a usage message and its help, neither of which is a diagnostic.
-        var task = new UnknownVerbTask
-        {
-            BuildEngine = engine,
-            ToolAssembly = Repo.ToolAssembly,
-            DotnetHostPath = DotnetHost,
-            WorkingDirectory = temp.Path,
-            ResultsFile = temp.Combine("unknown.results"),
-        };
+        var task = new UnknownVerbTask();
+        engine.Attach(task, temp.Path);
 
         Assert.False(task.Execute());
 
@@ -266,27 +260,19 @@ public sealed class TaskTests
     }
 
     // Relative paths are the working directory's, as they are the project's in a build.
-    private static EspReleasePackTask Pack(FakeBuildEngine engine, TempDirectory temp, string build, string output) => new()
+    private static EspReleasePackTask Pack(FakeBuildEngine engine, TempDirectory temp, string build, string output)
     {
-        BuildEngine = engine,
-        ToolAssembly = Repo.ToolAssembly,
-        DotnetHostPath = DotnetHost,
-        WorkingDirectory = temp.Path,
-        ResultsFile = temp.Combine("obj", "pack.results"),
-        BuildDirectory = build,
-        OutputDirectory = output,
-        KeyFile = "signing-key.pem",
-    };
+        var task = new EspReleasePackTask { BuildDirectory = build, OutputDirectory = output, KeyFile = "signing-key.pem" };
+        engine.Attach(task, temp.Path);
+        return task;
+    }
 
-    private static EspReleaseInspectTask Inspect(FakeBuildEngine engine, TempDirectory temp, string build) => new()
+    private static EspReleaseInspectTask Inspect(FakeBuildEngine engine, TempDirectory temp, string build)
     {
-        BuildEngine = engine,
-        ToolAssembly = Repo.ToolAssembly,
-        DotnetHostPath = DotnetHost,
-        WorkingDirectory = temp.Path,
-        ResultsFile = temp.Combine("obj", "inspect.results"),
-        BuildDirectory = build,
-    };
+        var task = new EspReleaseInspectTask { BuildDirectory = build };
+        engine.Attach(task, temp.Path);
+        return task;
+    }
 
     // The tasks are sealed and the method protected: reflection calls the override the build would.
     private static string ResponseFile(ToolTask task) =>
@@ -297,18 +283,6 @@ public sealed class TaskTests
     {
         Assert.EndsWith("\n", responseFile, StringComparison.Ordinal);
         return [.. responseFile.Split('\n').SelectMany(line => CommandLineParser.SplitCommandLine(line.Trim()))];
-    }
-
-    private static string FindDotnet()
-    {
-        if (Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host && File.Exists(host))
-        {
-            return host;
-        }
-
-        return (Environment.GetEnvironmentVariable("PATH") ?? "").Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
-            .Select(d => Path.Combine(d, OperatingSystem.IsWindows() ? "dotnet.exe" : "dotnet"))
-            .FirstOrDefault(File.Exists) ?? throw new InvalidOperationException("No dotnet on PATH and DOTNET_HOST_PATH is not set.");
     }
 
     private sealed class UnknownVerbTask : EspReleaseToolTask
