@@ -1,3 +1,17 @@
+using System.CommandLine;
 using EspRelease.Cli;
+using EspRelease.Cli.Commands;
+using EspRelease.Cli.Output;
 
-return await EspReleaseRootCommand.Create().Parse(args).InvokeAsync();
+var parse = EspReleaseRootCommand.Create().Parse(args);
+try
+{
+    // No default handler: it would print a stack trace. Each verb turns its own failures into
+    // diagnostics; what still escapes is a fault of the tool and is said as one.
+    return await parse.InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
+}
+catch (Exception e)
+{
+    InternalError.Write(new DiagnosticWriter(Console.Error, DiagnosticsFormat.Text), Console.Error, e, ReleaseCommandBase.CommandPath(parse));
+    return ExitCodes.InternalError;
+}

@@ -138,18 +138,29 @@ public sealed class CaCommandTests : IDisposable
     }
 
     [Fact]
-    public async Task Ca_fetch_warns_when_the_file_it_wrote_would_still_fail_on_the_device()
+    public async Task Ca_fetch_writes_nothing_when_the_device_would_still_refuse_the_server()
     {
         var root = TestPki.CreateRoot("Name Root");
         var leaf = TestPki.CreateLeaf(root, "ota.example", dnsNames: ["ota.example"]);
         await using var server = await TestHttpsServer.StartAsync(leaf, [], _site, IPAddress.Loopback);
+        var caFile = _temp.Combine("ca.pem");
+        File.WriteAllText(caFile, "the firmware's current CA file\n");
 
-        var fetch = await CliRunner.Run("ca", "fetch", server.Url("blink.bin").ToString(), "--out", _temp.Combine("ca.pem"), "--trust", WritePem("root.pem", root));
+        var fetch = await CliRunner.Run("ca", "fetch", server.Url("blink.bin").ToString(), "--out", caFile, "--trust", WritePem("root.pem", root));
+        var json = await CliRunner.Run("ca", "fetch", server.Url("blink.bin").ToString(), "--out", caFile, "--trust", WritePem("root.pem", root), "--json");
 
-        Assert.True(fetch.Exit == 0, fetch.Err);
-        Assert.Contains("ESPR1906", fetch.Err, StringComparison.Ordinal);
+        // An error, not a warning, and the file the firmware embeds is left as it was.
+        Assert.True(fetch.Exit == 2, fetch.Err);
+        Assert.Contains("error ESPR1906", fetch.Err, StringComparison.Ordinal);
+        Assert.Contains("was not written", fetch.Err, StringComparison.Ordinal);
         Assert.Contains("Common Name (CN) does not match", fetch.Err, StringComparison.Ordinal);
         Assert.Contains("NOT verified", fetch.Out, StringComparison.Ordinal);
+        Assert.Equal("the firmware's current CA file\n", File.ReadAllText(caFile));
+        Assert.Equal(2, json.Exit);
+        using var doc = System.Text.Json.JsonDocument.Parse(json.Out);
+        Assert.False(doc.RootElement.GetProperty("ok").GetBoolean());
+        Assert.False(doc.RootElement.GetProperty("written").GetBoolean());
+        Assert.Equal("ESPR1906", doc.RootElement.GetProperty("errors")[0].GetProperty("code").GetString());
     }
 
     [Fact]

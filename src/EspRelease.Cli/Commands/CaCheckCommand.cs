@@ -43,13 +43,13 @@ internal sealed class CaCheckCommand : ReleaseCommandBase
         var (generation, generationSource) = _tls.Generation(context, image);
         var options = new MbedTlsVerifyOptions { Generation = generation, CheckDates = context.Get(_tls.CheckDates), SkipNameCheck = context.Get(SkipCnOption) };
 
-        var hops = await ServerProbe.ProbeAsync(url, _tls.TimeoutOf(context), cancellationToken);
+        var hops = await ServerProbe.ProbeAsync(url, _tls.TimeoutsOf(context), cancellationToken);
         var results = hops.Select(h => (Hop: h, Verdict: MbedTlsVerifier.Verify(h.Served, trusted, context.Get(HostOption) ?? h.Url.IdnHost.Trim('[', ']'), options))).ToList();
-        var failures = results.Where(r => !r.Verdict.Trusted).Select(r => Core.Certificates.TlsAdvice.Explain(r.Hop, r.Verdict, file, trusted, image is not null, generation)).ToList();
+        var diagnostics = results.SelectMany(r => Findings(r.Hop, r.Verdict, file, trusted, image is not null, generation)).ToList();
 
         if (context.Json)
         {
-            CaJsonWriter.WriteCheck(context.Stdout, file, trusted, results, generation, failures);
+            CaJsonWriter.WriteCheck(context.Stdout, file, trusted, results, generation, diagnostics);
         }
         else
         {
@@ -72,8 +72,27 @@ internal sealed class CaCheckCommand : ReleaseCommandBase
         }
 
         // Written here rather than thrown: the JSON document above already carries them.
-        context.Diagnostics.WriteAll(failures);
-        return failures.Count > 0 ? ExitCodes.Invalid : ExitCodes.Success;
+        context.Diagnostics.WriteAll(diagnostics);
+        return diagnostics.Any(d => d.Severity == Severity.Error) ? ExitCodes.Invalid : ExitCodes.Success;
+    }
+
+    // The verdict's error, or the warnings a passing chain can still carry (dates a clockless device
+    // ignores), and what the server did after the handshake.
+    private static IEnumerable<Diagnostic> Findings(ServerHop hop, MbedTlsVerdict verdict, string file, IReadOnlyList<CertificateInfo> trusted, bool fromImage, MbedTlsGeneration generation)
+    {
+        if (!verdict.Trusted)
+        {
+            yield return TlsAdvice.Explain(hop, verdict, file, trusted, fromImage, generation);
+        }
+        else if (TlsAdvice.DatesIgnored(hop.Url, verdict, file, DateTime.UtcNow) is { } dates)
+        {
+            yield return dates;
+        }
+
+        if (hop.ResponseProblem is { } problem)
+        {
+            yield return problem;
+        }
     }
 
     private static (string File, IReadOnlyList<CertificateInfo> Trusted) FromPem(string path) => (path, PemCertificates.ReadFile(path));

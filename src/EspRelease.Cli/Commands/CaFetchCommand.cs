@@ -13,7 +13,7 @@ internal sealed class CaFetchCommand : ReleaseCommandBase
     private readonly TlsOptions _tls = new();
 
     public CaFetchCommand(Option<DiagnosticsFormat> format)
-        : base("fetch", "Connect to an https URL (following redirects; every hop must be covered), complete each served chain to a trusted root (the system store plus --trust), and write the root(s), never a leaf, to the project's CA file, each with comment lines. Then verify the file against the served chains by mbedtls's rules.", format)
+        : base("fetch", "Connect to an https URL (following redirects; every hop must be covered), complete each served chain to a trusted root (the system store plus --trust), and write the root(s), never a leaf, to the project's CA file, each with comment lines. The choice is verified against the served chains by mbedtls's rules first: when the device would still refuse the server (a name mismatch, a usage), nothing is written and the exit code is 2.", format)
     {
         Arguments.Add(UrlArgument);
         Options.Add(TrustOption);
@@ -49,44 +49,61 @@ internal sealed class CaFetchCommand : ReleaseCommandBase
             : ProjectCaFile.Locate(_tls.ProjectDirectory(context));
         var (generation, generationSource) = _tls.Generation(context);
 
-        var hops = await ServerProbe.ProbeAsync(url, _tls.TimeoutOf(context), cancellationToken);
+        var hops = await ServerProbe.ProbeAsync(url, _tls.TimeoutsOf(context), cancellationToken);
         var selection = CaSelector.Select(hops, trust, SystemRoots, context.Get(LifetimeOption), DateTime.UtcNow);
-        AtomicFile.WriteAllBytes(target.Path, System.Text.Encoding.ASCII.GetBytes(PemCertificates.Format(selection.Anchors)));
 
-        // Re-verify the file just written, for every hop, exactly as the device will.
-        var warnings = selection.Warnings.ToList();
+        // Judge the choice for every hop exactly as the device will, before the file is touched:
+        // a CA file the device would still refuse is not worth overwriting the old one with.
         var options = new MbedTlsVerifyOptions { Generation = generation, CheckDates = context.Get(_tls.CheckDates) };
         var verdicts = hops.Select(h => (Hop: h, Verdict: MbedTlsVerifier.Verify(h.Served, selection.Anchors, h.Url.IdnHost.Trim('[', ']'), options))).ToList();
-        foreach (var (hop, verdict) in verdicts.Where(v => !v.Verdict.Trusted))
+        var diagnostics = selection.Warnings.Concat(verdicts.SelectMany(v => new[]
         {
-            warnings.Add(new Diagnostic(DiagnosticCodes.CaFileWouldNotVerify, Severity.Warning,
-                $"{ServerProbe.Redact(hop.Url)}: the chain this host serves would still fail on the device with {target.Path} (flags 0x{verdict.Flags:x8}: {string.Join("; ", verdict.Reasons)}). Run `esp-release ca check --url {ServerProbe.Redact(hop.Url)}` for the fix.", target.Path));
+            v.Verdict.Trusted ? TlsAdvice.DatesIgnored(v.Hop.Url, v.Verdict, target.Path, DateTime.UtcNow) : StillRefused(v.Hop, v.Verdict, target, selection, generation),
+            v.Hop.ResponseProblem,
+        }).OfType<Diagnostic>()).ToList();
+        var written = diagnostics.All(d => d.Severity != Severity.Error);
+        if (written)
+        {
+            AtomicFile.WriteAllBytes(target.Path, System.Text.Encoding.ASCII.GetBytes(PemCertificates.Format(selection.Anchors)));
+            context.Results["CaFile"] = target.Path;
+            context.Results["Certificates"] = selection.Anchors.Count.ToString(System.Globalization.CultureInfo.InvariantCulture);
         }
 
-        context.Results["CaFile"] = target.Path;
-        context.Results["Certificates"] = selection.Anchors.Count.ToString(System.Globalization.CultureInfo.InvariantCulture);
         if (context.Json)
         {
-            CaJsonWriter.WriteFetch(context.Stdout, target, selection, verdicts.Select(v => (v.Hop, v.Verdict)).ToList(), generation, warnings);
-            return ExitCodes.Success;
+            CaJsonWriter.WriteFetch(context.Stdout, target, written, selection, verdicts, generation, diagnostics);
         }
-
-        context.Warn(warnings);
-        var o = context.Stdout;
-        o.WriteLine($"Wrote {target.Path} ({selection.Anchors.Count} certificate(s); file found by {target.FoundBy}):");
-        foreach (var anchor in selection.Anchors)
+        else
         {
-            o.WriteLine($"  {anchor.SubjectText}  (not after {anchor.NotAfter:yyyy-MM-dd}, SHA-256 {anchor.Sha256})");
+            var o = context.Stdout;
+            o.WriteLine(written
+                ? $"Wrote {target.Path} ({selection.Anchors.Count} certificate(s); file found by {target.FoundBy}):"
+                : $"Did not write {target.Path} (found by {target.FoundBy}); it is unchanged. The CA chosen:");
+            foreach (var anchor in selection.Anchors)
+            {
+                o.WriteLine($"  {anchor.SubjectText}  (not after {anchor.NotAfter:yyyy-MM-dd}, SHA-256 {anchor.Sha256})");
+            }
+
+            foreach (var (hop, verdict) in verdicts)
+            {
+                o.WriteLine(verdict.Trusted
+                    ? $"Verified: the device accepts {ServerProbe.Redact(hop.Url)} with this file ({MbedTlsGenerations.Describe(generation)}, {generationSource})."
+                    : $"NOT verified: {ServerProbe.Redact(hop.Url)} fails with flags 0x{verdict.Flags:x8} ({string.Join("; ", verdict.Reasons)}).");
+            }
         }
 
-        foreach (var (hop, verdict) in verdicts)
+        context.Diagnostics.WriteAll(diagnostics);
+        return written ? ExitCodes.Success : ExitCodes.Invalid;
+    }
+
+    private static Diagnostic StillRefused(ServerHop hop, MbedTlsVerdict verdict, ProjectCaLocation target, CaSelection selection, MbedTlsGeneration generation)
+    {
+        var advice = TlsAdvice.Explain(hop, verdict, target.Path, selection.Anchors, fromImage: false, generation);
+        return advice with
         {
-            o.WriteLine(verdict.Trusted
-                ? $"Verified: the device accepts {ServerProbe.Redact(hop.Url)} with this file ({MbedTlsGenerations.Describe(generation)}, {generationSource})."
-                : $"NOT verified: {ServerProbe.Redact(hop.Url)} fails with flags 0x{verdict.Flags:x8}.");
-        }
-
-        return ExitCodes.Success;
+            Code = DiagnosticCodes.CaFileWouldNotVerify,
+            Message = $"{target.Path} was not written: the CA chosen for {ServerProbe.Redact(hop.Url)} is its root, but the device would still refuse this server. {advice.Message}",
+        };
     }
 
     private static List<CertificateInfo> SystemRoots()

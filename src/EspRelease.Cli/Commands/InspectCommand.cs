@@ -95,6 +95,8 @@ internal sealed class InspectCommand : Command
             using var buffer = new MemoryStream();
             writeJson(buffer);
             stdout.WriteLine(System.Text.Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length));
+            // The document holds everything; the errors go to stderr too, as with every verb, so a failing run always says why.
+            diagnostics.WriteAll(found.Where(d => d.Severity == Severity.Error));
             return;
         }
 

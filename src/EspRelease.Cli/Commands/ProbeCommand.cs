@@ -13,7 +13,7 @@ internal sealed class ProbeCommand : ReleaseCommandBase
     private readonly TlsOptions _tls = new();
 
     public ProbeCommand(Option<DiagnosticsFormat> format)
-        : base("probe", "Fetch a channel pointer (.jws) and its firmware, or a firmware URL, exactly as esp_https_ota does (its request, its headers, HEAD then GET then a Range) and check what the device checks: TLS by mbedtls's rules with the CA the firmware embeds, status, Content-Length, no Content-Encoding, the image, and size, SHA-256 and chip against the signed manifest. Each problem comes with the line the device would log. Exit 2 when the device would fail.", format)
+        : base("probe", "Fetch a channel pointer (.jws) and its firmware, or a firmware URL, exactly as esp_https_ota does (its GET, its headers; then the HEAD and Range requests of its partial download) and check what the device checks: TLS by mbedtls's rules with the CA the firmware embeds, status, Content-Length, no Content-Encoding, the image, and size, SHA-256 and chip against the signed manifest. Each problem comes with the line the device would log. Exit 2 when the device would fail, 3 when the server cannot be talked to (the step, the address and the device's log line are named).", format)
     {
         Arguments.Add(UrlArgument);
         foreach (var option in new Option[] { CaOption, KeysOption, HeaderOption, HostOption, SkipCnOption, BufferOption })
@@ -53,7 +53,7 @@ internal sealed class ProbeCommand : ReleaseCommandBase
             HostName = context.Get(HostOption),
             Tls = new MbedTlsVerifyOptions { Generation = generation, CheckDates = context.Get(_tls.CheckDates), SkipNameCheck = context.Get(SkipCnOption) },
             BufferSizeTx = context.Get(BufferOption),
-            Timeout = _tls.TimeoutOf(context),
+            Timeouts = _tls.TimeoutsOf(context),
         }, cancellationToken);
 
         if (context.Json)
@@ -66,7 +66,7 @@ internal sealed class ProbeCommand : ReleaseCommandBase
         }
 
         context.Diagnostics.WriteAll(report.Problems);
-        return report.Ok ? ExitCodes.Success : ExitCodes.Invalid;
+        return report.Unreached ? ExitCodes.HostFailure : report.Ok ? ExitCodes.Success : ExitCodes.Invalid;
     }
 
     private string? DefaultCaFile(CommandContext context)

@@ -82,7 +82,7 @@ internal sealed class PublishCommand : ReleaseCommandBase
 
         if (context.Json)
         {
-            ReleaseJsonWriter.WriteChange(context.Stdout, change, release);
+            ReleaseJsonWriter.WriteChange(context.Stdout, change, release, probe);
         }
         else
         {
@@ -109,7 +109,7 @@ internal sealed class PublishCommand : ReleaseCommandBase
             context.Diagnostics.WriteAll(probe.Problems);
             if (!probe.Ok)
             {
-                context.Stderr.WriteLine("esp-release: the release IS published, but a device would fail to take it (see above); fix the host and run `esp-release probe` again.");
+                context.Stderr.WriteLine($"esp-release: the release IS published (channel pointer {change.PointerPath}), but a device would fail to take it from {change.DeviceUrl!.Redacted} (see above); fix the host and run `esp-release probe` again.");
                 return ExitCodes.Invalid;
             }
         }

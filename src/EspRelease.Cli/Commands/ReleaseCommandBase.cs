@@ -40,6 +40,18 @@ internal abstract class ReleaseCommandBase : Command
 
     protected abstract Task<int> ExecuteAsync(CommandContext context, CancellationToken cancellationToken);
 
+    /// <summary>"ca fetch", "publish": the verb as typed, for messages.</summary>
+    internal static string CommandPath(ParseResult parse)
+    {
+        var names = new List<string>();
+        for (var r = parse.CommandResult; r is not null && r.Command is not RootCommand; r = r.Parent as System.CommandLine.Parsing.CommandResult)
+        {
+            names.Insert(0, r.Command.Name);
+        }
+
+        return string.Join(' ', names);
+    }
+
     private async Task<int> RunAsync(ParseResult parse, CancellationToken cancellationToken)
     {
         var context = new CommandContext(parse, parse.GetValue(JsonOption), parse.GetValue(_format), ConfigOption);
@@ -85,6 +97,17 @@ internal abstract class ReleaseCommandBase : Command
         {
             context.Stderr.WriteLine("esp-release: cancelled; files already written are complete, and no channel pointer was changed unless the command said so.");
             return ExitCodes.HostFailure;
+        }
+        catch (Exception e)
+        {
+            // Never expected: every input fault is a typed error. Still, say why rather than exit with a stack trace.
+            InternalError.Write(context.Diagnostics, context.Stderr, e, CommandPath(parse));
+            if (context.Json)
+            {
+                ReleaseJsonWriter.WriteFailure(context.Stdout, [InternalError.Describe(e, CommandPath(parse))]);
+            }
+
+            return ExitCodes.InternalError;
         }
     }
 }

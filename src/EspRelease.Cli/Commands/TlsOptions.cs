@@ -3,6 +3,7 @@ using EspRelease.Core.Certificates;
 using EspRelease.Core.Diagnostics;
 using EspRelease.Core.IdfBuild;
 using EspRelease.Core.Images;
+using EspRelease.Core.Network;
 
 namespace EspRelease.Cli.Commands;
 
@@ -24,10 +25,9 @@ internal sealed class TlsOptions
         Description = "Check certificate dates, as the device does only with CONFIG_MBEDTLS_HAVE_TIME_DATE=y (and a set clock).",
     };
 
-    public Option<double> Timeout { get; } = new("--timeout")
+    public Option<double?> Timeout { get; } = new("--timeout")
     {
-        Description = "Seconds to wait for each server.",
-        DefaultValueFactory = _ => 10,
+        Description = "Seconds each step may take: connecting, the TLS handshake, the first byte of the answer and each read after it. Default: the device's own limits (10 s to connect, 10 s for the handshake, 5 s for an answer: esp_http_client's timeout_ms).",
     };
 
     public void AddTo(Command command)
@@ -71,5 +71,10 @@ internal sealed class TlsOptions
             : throw new EspReleaseException(DiagnosticCodes.UnknownInput,
                 $"\"{text}\": expected the https URL the device fetches (e.g. https://192.168.1.8:8070/firmware.bin).", kind: FailureKind.Usage);
 
-    public TimeSpan TimeoutOf(CommandContext context) => TimeSpan.FromSeconds(context.Get(Timeout));
+    public DeviceTimeouts TimeoutsOf(CommandContext context) => context.Get(Timeout) switch
+    {
+        null => DeviceTimeouts.Device,
+        > 0 and <= 3600 and var seconds => DeviceTimeouts.Each(TimeSpan.FromSeconds(seconds)),
+        var seconds => throw new EspReleaseException(DiagnosticCodes.UnknownInput, $"--timeout {seconds}: expected seconds between 0 and 3600.", kind: FailureKind.Usage),
+    };
 }

@@ -8,23 +8,25 @@ namespace EspRelease.Cli.Output;
 /// <summary>The <c>--json</c> documents of <c>ca fetch</c>, <c>ca check</c> and <c>ca dev</c>.</summary>
 internal static class CaJsonWriter
 {
-    public static void WriteFetch(TextWriter stdout, ProjectCaLocation target, CaSelection selection, IReadOnlyList<(ServerHop Hop, MbedTlsVerdict Verdict)> verdicts, MbedTlsGeneration generation, IReadOnlyList<Diagnostic> warnings) => JsonDocumentWriter.Write(stdout, w =>
+    /// <summary><c>ca fetch</c>: <c>written</c> is false when the file was left as it was (the chosen CA would not verify).</summary>
+    public static void WriteFetch(TextWriter stdout, ProjectCaLocation target, bool written, CaSelection selection, IReadOnlyList<(ServerHop Hop, MbedTlsVerdict Verdict)> verdicts, MbedTlsGeneration generation, IReadOnlyList<Diagnostic> diagnostics) => JsonDocumentWriter.Write(stdout, w =>
     {
-        w.WriteBoolean("ok", true);
+        w.WriteBoolean("ok", diagnostics.All(d => d.Severity != Severity.Error));
         w.WriteString("file", target.Path);
+        w.WriteBoolean("written", written);
         w.WriteString("foundBy", target.FoundBy);
         Certificates(w, "anchors", selection.Anchors);
         Hops(w, verdicts, generation);
-        JsonDocumentWriter.Outcome(w, warnings);
+        JsonDocumentWriter.Outcome(w, diagnostics);
     });
 
-    public static void WriteCheck(TextWriter stdout, string file, IReadOnlyList<CertificateInfo> trusted, IReadOnlyList<(ServerHop Hop, MbedTlsVerdict Verdict)> verdicts, MbedTlsGeneration generation, IReadOnlyList<Diagnostic> errors) => JsonDocumentWriter.Write(stdout, w =>
+    public static void WriteCheck(TextWriter stdout, string file, IReadOnlyList<CertificateInfo> trusted, IReadOnlyList<(ServerHop Hop, MbedTlsVerdict Verdict)> verdicts, MbedTlsGeneration generation, IReadOnlyList<Diagnostic> diagnostics) => JsonDocumentWriter.Write(stdout, w =>
     {
-        w.WriteBoolean("ok", errors.Count == 0);
+        w.WriteBoolean("ok", diagnostics.All(d => d.Severity != Severity.Error));
         w.WriteString("file", file);
         Certificates(w, "trusted", trusted);
         Hops(w, verdicts, generation);
-        JsonDocumentWriter.Outcome(w, errors);
+        JsonDocumentWriter.Outcome(w, diagnostics);
     });
 
     public static void WriteDev(TextWriter stdout, DevCertificateAuthority ca, CertificateInfo caInfo, string certificate, string key, IReadOnlyList<string> names, IReadOnlyList<IPAddress> addresses, string? projectFile) => JsonDocumentWriter.Write(stdout, w =>

@@ -13,6 +13,14 @@ internal static class ProbeJsonWriter
         w.WriteString("firmwareUrl", report.FirmwareUrl is null ? null : ServerProbe.Redact(report.FirmwareUrl));
         w.WriteString("version", report.Manifest?.Version);
         w.WriteString("signedBy", report.SignedBy);
+        w.WriteBoolean("reached", !report.Unreached);
+        Checks(w, report);
+        JsonDocumentWriter.Outcome(w, report.Problems);
+    });
+
+    /// <summary>The <c>"checks"</c> array, in the order the device meets them.</summary>
+    public static void Checks(System.Text.Json.Utf8JsonWriter w, ProbeReport report)
+    {
         w.WriteStartArray("checks");
         foreach (var c in report.Checks)
         {
@@ -27,6 +35,5 @@ internal static class ProbeJsonWriter
         }
 
         w.WriteEndArray();
-        JsonDocumentWriter.Outcome(w, report.Problems);
-    });
+    }
 }

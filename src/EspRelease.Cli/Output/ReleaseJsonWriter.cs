@@ -32,9 +32,10 @@ internal static class ReleaseJsonWriter
         JsonDocumentWriter.Outcome(w, release.Warnings);
     });
 
-    public static void WriteChange(TextWriter stdout, ChannelChange change, PackedRelease? packed) => JsonDocumentWriter.Write(stdout, w =>
+    /// <summary>A channel change; after a publish to a URL host, with the check from the device's side (<c>ok</c> is false when a device would fail, though the release is published).</summary>
+    public static void WriteChange(TextWriter stdout, ChannelChange change, PackedRelease? packed, Core.Doctor.ProbeReport? deviceCheck = null) => JsonDocumentWriter.Write(stdout, w =>
     {
-        w.WriteBoolean("ok", true);
+        w.WriteBoolean("ok", deviceCheck?.Ok ?? true);
         w.WriteString("host", change.Host);
         w.WriteString("channel", change.Channel);
         w.WriteBoolean("changed", change.Changed);
@@ -60,7 +61,15 @@ internal static class ReleaseJsonWriter
             w.WriteEndObject();
         }
 
-        JsonDocumentWriter.Outcome(w, [.. packed?.Warnings ?? [], .. change.Warnings]);
+        if (deviceCheck is not null)
+        {
+            w.WriteStartObject("deviceCheck");
+            w.WriteBoolean("ok", deviceCheck.Ok);
+            ProbeJsonWriter.Checks(w, deviceCheck);
+            w.WriteEndObject();
+        }
+
+        JsonDocumentWriter.Outcome(w, [.. packed?.Warnings ?? [], .. change.Warnings, .. deviceCheck?.Problems ?? []]);
     });
 
     public static void WriteVerify(TextWriter stdout, IReadOnlyList<VerificationReport> reports) => JsonDocumentWriter.Write(stdout, w =>

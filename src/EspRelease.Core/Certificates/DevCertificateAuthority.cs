@@ -15,6 +15,9 @@ namespace EspRelease.Core.Certificates;
 public sealed class DevCertificateAuthority
 {
     public const string HomeVariable = "ESP_RELEASE_HOME";
+
+    /// <summary>How the CA's common name starts (the machine's name follows), so advice can recognise a chain it issued.</summary>
+    public const string CommonNamePrefix = "esp-release development CA";
     private const string CertificateFile = "ca.pem";
     private const string KeyFile = "ca.key.pem";
 
@@ -51,7 +54,7 @@ public sealed class DevCertificateAuthority
 
         System.IO.Directory.CreateDirectory(directory);
         using var key = RSA.Create(2048); // RSA: the cheapest signature for an ESP32 to verify
-        var request = new CertificateRequest($"CN=esp-release development CA ({Environment.MachineName}), O=esp-release", key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+        var request = new CertificateRequest($"CN={CommonNamePrefix} ({Environment.MachineName}), O=esp-release", key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
         request.CertificateExtensions.Add(new X509BasicConstraintsExtension(true, true, 0, true));
         request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.KeyCertSign | X509KeyUsageFlags.CrlSign, true));
         request.CertificateExtensions.Add(new X509SubjectKeyIdentifierExtension(request.PublicKey, false));

@@ -24,6 +24,13 @@ public sealed record MbedTlsVerdict(uint Flags, IReadOnlyList<CertificateInfo> C
 {
     public bool Trusted => Flags == 0;
 
+    /// <summary>
+    /// The certificates of the chain (anchor included) that are expired or not yet valid although
+    /// the verdict ignored dates (the firmware has no clock): right for today's firmware, and what
+    /// breaks it the day it turns CONFIG_MBEDTLS_HAVE_TIME_DATE on.
+    /// </summary>
+    public IReadOnlyList<CertificateInfo> OutOfDateIgnored { get; init; } = [];
+
     public IReadOnlyList<string> Reasons => MbedTlsFlags.Describe(Flags);
 }
 
@@ -62,7 +69,8 @@ public static class MbedTlsVerifier
         }
 
         flags |= ServerUsageFlags(leaf);
-        return new MbedTlsVerdict(flags, chain, anchor);
+        List<CertificateInfo> outOfDate = options.CheckDates ? [] : chain.Append(anchor).OfType<CertificateInfo>().Distinct().Where(c => DateFlags(c, now) != 0).ToList();
+        return new MbedTlsVerdict(flags, chain, anchor) { OutOfDateIgnored = outOfDate };
     }
 
     private static (uint Flags, List<CertificateInfo> Chain, CertificateInfo? Anchor) VerifyChain(IReadOnlyList<CertificateInfo> served, IReadOnlyList<CertificateInfo> trusted, bool checkDates, DateTime now)

@@ -108,14 +108,17 @@ public static class DiagnosticCodes
 
     // probe: what the device would meet on a URL (167x errors, 267x warnings).
     public const string ProbeHttpStatus = "ESPR1670";
-    public const string ProbeNoContentLength = "ESPR1671";
     public const string ProbeContentEncoding = "ESPR1672";
     public const string ProbeNotAnImage = "ESPR1673";
     public const string ProbeFirmwareMismatch = "ESPR1674";
-    public const string ProbeRangeUnsupported = "ESPR1675";
     public const string ProbeRequestLineTooLong = "ESPR1676";
     public const string ProbeSasInHeader = "ESPR1677";
     public const string ProbeTlsNotJudged = "ESPR2670";
+
+    // Warnings: only partial download and progress depend on them. (ESPR1671 and ESPR1675 were
+    // these two, written with error codes as warnings; they are retired, never reused.)
+    public const string ProbeNoContentLength = "ESPR2671";
+    public const string ProbeRangeUnsupported = "ESPR2675";
 
     // The MSBuild package (105x). The targets and the netstandard2.0 tasks write these codes as
     // literals (they cannot reference the core); the values here are the registry.
@@ -168,6 +171,17 @@ public static class DiagnosticCodes
     public const string CaFileNotFound = "ESPR1909";
     public const string NoPemInImage = "ESPR1910";
 
+    // Talking to a server the device's way (192x): each names the step, the address and the device's log line.
+    public const string ServerWrongFamily = "ESPR1920";
+    public const string HostNotFound = "ESPR1921";
+    public const string TlsHandshakeFailed = "ESPR1922";
+    public const string ServerNoResponse = "ESPR1923";
+    public const string ResponseIncomplete = "ESPR1924";
+    public const string DeviceUrlNotHttps = "ESPR1925";
+
+    // The tool itself: a fault of esp-release, not of the input (never expected; reported instead of a stack trace).
+    public const string InternalError = "ESPR1099";
+
     // Warnings (2xxx).
     public const string SignatureSchemeUnsupportedByChip = "ESPR2101";
     public const string AppSlotNearlyFull = "ESPR2301";
@@ -178,4 +192,6 @@ public static class DiagnosticCodes
     public const string ServerOmitsIntermediate = "ESPR2901";
     public const string RootExpiresInLifetime = "ESPR2902";
     public const string IntermediateAnchor = "ESPR2903";
+    public const string CertificateDatesIgnored = "ESPR2904";
+    public const string ServerAnswerFailed = "ESPR2920";
 }

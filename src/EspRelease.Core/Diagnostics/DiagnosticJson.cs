@@ -15,9 +15,20 @@ public static class DiagnosticJson
             w.WriteString("code", d.Code);
             w.WriteString("message", d.Message);
             w.WriteString("file", d.File);
+            WriteIfSet(w, "phase", d.Phase);
+            WriteIfSet(w, "address", d.Address);
+            WriteIfSet(w, "deviceLog", d.DeviceLog);
             w.WriteEndObject();
         }
 
         w.WriteEndArray();
+    }
+
+    private static void WriteIfSet(Utf8JsonWriter w, string name, string? value)
+    {
+        if (value is not null)
+        {
+            w.WriteString(name, value);
+        }
     }
 }

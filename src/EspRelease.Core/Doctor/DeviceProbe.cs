@@ -4,6 +4,7 @@ using EspRelease.Core.Certificates;
 using EspRelease.Core.Diagnostics;
 using EspRelease.Core.Images;
 using EspRelease.Core.Manifests;
+using EspRelease.Core.Network;
 using EspRelease.Core.Signing;
 
 namespace EspRelease.Core.Doctor;
@@ -32,14 +33,17 @@ public sealed record ProbeOptions
     /// <summary>esp_http_client's buffer_size_tx (default 512): the request line must fit.</summary>
     public int BufferSizeTx { get; init; } = 512;
 
-    public TimeSpan Timeout { get; init; } = TimeSpan.FromSeconds(10);
+    /// <summary>How long each step may take (the device's own limits by default).</summary>
+    public DeviceTimeouts Timeouts { get; init; } = DeviceTimeouts.Device;
 }
 
 /// <summary>
-/// <c>probe</c>: fetches a signed manifest and its firmware exactly as esp_https_ota would (no extra
-/// headers; HEAD, then GET, then a Range), and checks what the device will check and what will
-/// break it: TLS by mbedtls's rules with the CA it embeds, status, Content-Length, no
-/// Content-Encoding, the image itself, and that size, SHA-256 and chip equal the manifest's.
+/// <c>probe</c>: fetches a signed manifest and its firmware exactly as esp_https_ota would (its GET,
+/// no extra headers), then asks what its partial download asks (HEAD, a Range), and checks what the
+/// device will check and what will break it: TLS by mbedtls's rules with the CA it embeds, status,
+/// Content-Length, no Content-Encoding, the image itself, and that size, SHA-256 and chip equal the
+/// manifest's. A server that cannot be talked to ends the report with the step that failed; it never
+/// throws for it.
 /// </summary>
 public static class DeviceProbe
 {
@@ -47,6 +51,14 @@ public static class DeviceProbe
     {
         var report = new ProbeReport();
         var url = options.Url;
+        if (url.Scheme != Uri.UriSchemeHttps)
+        {
+            report.Fail(url, "https", DiagnosticCodes.DeviceUrlNotHttps,
+                $"the URL is {url.Scheme}://, and esp_https_ota refuses a plain-HTTP URL unless the firmware sets CONFIG_ESP_HTTPS_OTA_ALLOW_HTTP, which releases refuse (no certificate, no integrity on the way). Serve it over https: Azurite with --cert and --key (`esp-release ca dev --out DIR` writes DIR/server.pem and DIR/server.key.pem) and an https BlobEndpoint, or `esp-release serve`.",
+                "E (esp_https_ota): No option for server verification is enabled in esp_http_client config.");
+            return report;
+        }
+
         if (!url.AbsolutePath.EndsWith(".jws", StringComparison.OrdinalIgnoreCase))
         {
             await CheckFirmwareAsync(options, url, null, report, cancellationToken);
@@ -93,22 +105,7 @@ public static class DeviceProbe
         var temp = Path.Combine(Path.GetTempPath(), $"esp-release-probe-{Guid.NewGuid():n}.bin");
         try
         {
-            var head = await ExchangeAsync(options, url, "HEAD", null, null, report, cancellationToken);
-            if (head is null)
-            {
-                return;
-            }
-
-            if (head.Status == 200 && head.ContentLength is not null)
-            {
-                report.Pass(url, "HEAD", $"200, Content-Length {head.ContentLength}");
-            }
-            else if (head.Status is >= 200 and < 300)
-            {
-                report.Fail(url, "HEAD", DiagnosticCodes.ProbeNoContentLength, $"HEAD answered {head.Status} without Content-Length; esp_https_ota's partial download (and its pre-erase sizing) needs the size from HEAD. Serve the file with a Content-Length.", severity: Severity.Warning);
-            }
-
-            var get = await ExchangeAsync(options, url, "GET", null, temp, report, cancellationToken);
+            var get = await ExchangeAsync(options, new DeviceRequest("GET", url) { BodyFile = temp }, report, cancellationToken);
             if (get is null || !StatusOk(options, url, get, report, "GET"))
             {
                 return;
@@ -136,24 +133,44 @@ public static class DeviceProbe
                 }
             }
 
-            var range = await ExchangeAsync(options, url, "GET", "bytes=0-15", null, report, cancellationToken);
-            if (range is not null)
-            {
-                var expected = $"bytes 0-15/{get.BodyLength}";
-                if (range.Status == 206 && range.Header("Content-Range") == expected && range.BodyLength == 16)
-                {
-                    report.Pass(url, "Range", $"206, Content-Range {expected}");
-                }
-                else
-                {
-                    report.Fail(url, "Range", DiagnosticCodes.ProbeRangeUnsupported,
-                        $"Range: bytes=0-15 gave {range.Status}{(range.Header("Content-Range") is { } cr ? $" with Content-Range {cr}" : "")} and {range.BodyLength} bytes; expected 206, {expected}, 16 bytes. esp_https_ota's partial download and resumption depend on it. Use a server that supports Range (esp-release serve, Azure Blob, nginx).", severity: Severity.Warning);
-                }
-            }
+            await CheckPartialDownloadAsync(options, url, get.BodyLength, report, cancellationToken);
         }
         finally
         {
             File.Delete(temp);
+        }
+    }
+
+    // What CONFIG_ESP_HTTPS_OTA_ENABLE_PARTIAL_DOWNLOAD and OTA resumption ask after the plain GET
+    // works: warnings, since the default esp_https_ota never sends either.
+    private static async Task CheckPartialDownloadAsync(ProbeOptions options, Uri url, long size, ProbeReport report, CancellationToken cancellationToken)
+    {
+        var head = await ExchangeAsync(options, new DeviceRequest("HEAD", url), report, cancellationToken, optional: "HEAD");
+        if (head is not null)
+        {
+            if (head.Status == 200 && head.ContentLength is not null)
+            {
+                report.Pass(url, "HEAD", $"200, Content-Length {head.ContentLength}");
+            }
+            else
+            {
+                report.Fail(url, "HEAD", DiagnosticCodes.ProbeNoContentLength, $"HEAD answered {head.Status}{(head.ContentLength is null ? " without Content-Length" : "")}; esp_https_ota's partial download (and its pre-erase sizing) needs 200 and the size from HEAD. Serve the file with a Content-Length, from a server that answers HEAD.", severity: Severity.Warning);
+            }
+        }
+
+        var range = await ExchangeAsync(options, new DeviceRequest("GET", url) { Range = "bytes=0-15" }, report, cancellationToken, optional: "Range");
+        if (range is not null)
+        {
+            var expected = $"bytes 0-15/{size}";
+            if (range.Status == 206 && range.Header("Content-Range") == expected && range.BodyLength == 16)
+            {
+                report.Pass(url, "Range", $"206, Content-Range {expected}");
+            }
+            else
+            {
+                report.Fail(url, "Range", DiagnosticCodes.ProbeRangeUnsupported,
+                    $"Range: bytes=0-15 gave {range.Status}{(range.Header("Content-Range") is { } cr ? $" with Content-Range {cr}" : "")} and {range.BodyLength} bytes; expected 206, {expected}, 16 bytes. esp_https_ota's partial download and resumption depend on it. Use a server that supports Range (esp-release serve, Azure Blob, nginx).", severity: Severity.Warning);
+            }
         }
     }
 
@@ -162,7 +179,7 @@ public static class DeviceProbe
         var temp = Path.Combine(Path.GetTempPath(), $"esp-release-probe-{Guid.NewGuid():n}.jws");
         try
         {
-            var response = await ExchangeAsync(options, url, "GET", null, temp, report, cancellationToken);
+            var response = await ExchangeAsync(options, new DeviceRequest("GET", url) { BodyFile = temp }, report, cancellationToken);
             return response is not null && StatusOk(options, url, response, report, "GET") ? await File.ReadAllBytesAsync(temp, cancellationToken) : null;
         }
         finally
@@ -171,9 +188,12 @@ public static class DeviceProbe
         }
     }
 
-    // Opens a connection the device's way, judges its TLS once per URL, and makes one request. Null when the device would stop here.
-    private static async Task<DeviceResponse?> ExchangeAsync(ProbeOptions options, Uri url, string method, string? range, string? bodyFile, ProbeReport report, CancellationToken cancellationToken)
+    // Opens a connection the device's way, judges its TLS once per URL, and makes one request. Null when
+    // the device would stop here. A server that cannot be talked to fails the report (or, for an
+    // optional request, warns under its name).
+    private static async Task<DeviceResponse?> ExchangeAsync(ProbeOptions options, DeviceRequest request, ProbeReport report, CancellationToken cancellationToken, string? optional = null)
     {
+        var url = request.Url;
         var first = !report.Checks.Any(c => c.Url == ServerProbe.Redact(url) && c.Name == "request line");
         if (first)
         {
@@ -189,15 +209,21 @@ public static class DeviceProbe
             report.Pass(url, "request line", $"{line.Length} bytes, under buffer_size_tx {options.BufferSizeTx}");
         }
 
-        using var cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        cts.CancelAfter(options.Timeout);
-        await using var connection = await DeviceConnection.OpenAsync(url, cts.Token, cancellationToken);
-        if (first && !JudgeTls(options, url, connection, report))
+        try
         {
+            await using var connection = await DeviceConnection.OpenAsync(url, options.Timeouts, cancellationToken);
+            if (first && !JudgeTls(options, url, connection, report))
+            {
+                return null;
+            }
+
+            return await DeviceHttp.SendAsync(connection, request with { Headers = options.Headers }, options.Timeouts, cancellationToken);
+        }
+        catch (EspReleaseException e) when (e.Kind == FailureKind.Host)
+        {
+            report.Unreachable(url, optional ?? e.Diagnostic.Phase ?? "connect", e.Diagnostic, optional is not null);
             return null;
         }
-
-        return await DeviceHttp.SendAsync(connection, method, url, options.Headers, range, bodyFile, cts.Token);
     }
 
     private static bool JudgeTls(ProbeOptions options, Uri url, DeviceConnection connection, ProbeReport report)
@@ -213,6 +239,11 @@ public static class DeviceProbe
         if (verdict.Trusted)
         {
             report.Pass(url, "TLS", $"mbedtls accepts the chain with {options.TrustedOrigin} (anchor {verdict.Anchor?.SubjectText})");
+            if (TlsAdvice.DatesIgnored(url, verdict, options.TrustedOrigin ?? ServerProbe.Redact(url), options.Tls.Now ?? DateTime.UtcNow) is { } dates)
+            {
+                report.Checks.Add(new ProbeCheck(ServerProbe.Redact(url), "certificate dates", false, dates.Message, dates));
+            }
+
             return true;
         }
 
@@ -240,7 +271,13 @@ public static class DeviceProbe
             return false;
         }
 
-        var log = response.Status is 403 or 404 ? $"E (esp_https_ota): File not found({response.Status})" : $"E (esp_https_ota): server returned HTTP {response.Status}";
+        var log = response.Status switch
+        {
+            403 or 404 => $"E (esp_https_ota): File not found({response.Status})",
+            >= 500 => $"E (esp_https_ota): Server error ({response.Status})",
+            >= 400 => $"E (esp_https_ota): Client error ({response.Status})",
+            _ => $"E (esp_https_ota): Failed to establish HTTP connection (status {response.Status})",
+        };
         report.Fail(url, what, DiagnosticCodes.ProbeHttpStatus,
             $"{what} answered {response.Status}{(azureCode is null ? "" : $" ({azureCode})")}; the device stops here.{body} {StatusFix(response.Status, azureCode)}", log);
         return false;

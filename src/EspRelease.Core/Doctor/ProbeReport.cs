@@ -23,10 +23,29 @@ public sealed class ProbeReport
 
     public bool Ok => Problems.All(p => p.Severity != Severity.Error);
 
+    /// <summary>The server could not be talked to (not reached, no TLS, no answer): a host failure (exit 3), not a verdict on the release.</summary>
+    public bool Unreached { get; private set; }
+
     internal void Pass(Uri url, string name, string detail) => Checks.Add(new(Redact(url), name, true, detail));
 
     internal void Fail(Uri url, string name, string code, string message, string? deviceLog = null, Severity severity = Severity.Error) =>
         Checks.Add(new(Redact(url), name, false, message, new Diagnostic(code, severity, $"{Redact(url)}: {message}", Redact(url)), deviceLog));
+
+    /// <summary>Records a failed exchange; for an optional request (what only partial download sends) as a warning under its name.</summary>
+    internal void Unreachable(Uri url, string name, Diagnostic failure, bool optional)
+    {
+        var problem = optional
+            ? failure with
+            {
+                Code = DiagnosticCodes.ServerAnswerFailed,
+                Severity = Severity.Warning,
+                Message = $"{failure.Message} Only esp_https_ota's partial download (CONFIG_ESP_HTTPS_OTA_ENABLE_PARTIAL_DOWNLOAD) and OTA resumption send {name}; a plain download does not meet this.",
+            }
+            : failure;
+        var prefix = Redact(url) + ": ";
+        Checks.Add(new(Redact(url), name, false, failure.Message.StartsWith(prefix, StringComparison.Ordinal) ? failure.Message[prefix.Length..] : failure.Message, problem, failure.DeviceLog));
+        Unreached |= !optional;
+    }
 
     private static string Redact(Uri url) => Certificates.ServerProbe.Redact(url);
 }

@@ -1,4 +1,4 @@
-namespace EspRelease.Core.Doctor;
+namespace EspRelease.Core.Network;
 
 /// <summary>What a server answered to one request made the device's way.</summary>
 /// <param name="Status">The HTTP status code.</param>
