@@ -41,9 +41,10 @@ public sealed partial class Azurite : IAsyncDisposable
     private readonly Lock _lock = new();
     private Process? _process;
 
-    private Azurite(string directory, X509Certificate2 ca)
+    private Azurite(string directory, X509Certificate2 ca, bool https)
     {
         Directory = directory;
+        Https = https;
         DataDirectory = System.IO.Path.Combine(directory, "data");
         Ca = ca;
         CaPemFile = System.IO.Path.Combine(directory, "ca.pem");
@@ -79,11 +80,16 @@ public sealed partial class Azurite : IAsyncDisposable
     /// <summary>The process id of the running instance.</summary>
     public int ProcessId => _process?.Id ?? 0;
 
+    /// <summary>False for Azurite as it starts by default, without --cert and --key: plain HTTP.</summary>
+    public bool Https { get; }
+
+    private string Scheme => Https ? "https" : "http";
+
     /// <summary>Path-style, as Azurite serves: https://127.0.0.1:PORT/devstoreaccount1.</summary>
-    public Uri BlobEndpoint => new($"https://127.0.0.1:{Port}/{AccountName}");
+    public Uri BlobEndpoint => new($"{Scheme}://127.0.0.1:{Port}/{AccountName}");
 
     public string ConnectionString =>
-        $"DefaultEndpointsProtocol=https;AccountName={AccountName};AccountKey={AccountKey};BlobEndpoint={BlobEndpoint};";
+        $"DefaultEndpointsProtocol={Scheme};AccountName={AccountName};AccountKey={AccountKey};BlobEndpoint={BlobEndpoint};";
 
     /// <summary>The environment a host opened on this instance needs: its connection string and the CA to trust.</summary>
     public Func<string, string?> Environment => name => name switch
@@ -128,11 +134,11 @@ public sealed partial class Azurite : IAsyncDisposable
         }
     }
 
-    /// <summary>Starts an instance in a new folder under <paramref name="directory"/>.</summary>
-    public static async Task<Azurite> StartAsync(string directory)
+    /// <summary>Starts an instance in a new folder under <paramref name="directory"/>; over HTTPS unless <paramref name="https"/> is false (Azurite's own default).</summary>
+    public static async Task<Azurite> StartAsync(string directory, bool https = true)
     {
         System.IO.Directory.CreateDirectory(directory);
-        var azurite = new Azurite(directory, TestPki.CreateRoot("esp-release test Azurite CA", rsa: true));
+        var azurite = new Azurite(directory, TestPki.CreateRoot("esp-release test Azurite CA", rsa: true), https);
         await azurite.StartAsync();
         return azurite;
     }
@@ -161,11 +167,8 @@ public sealed partial class Azurite : IAsyncDisposable
         }
 
         start.ArgumentList.Add(main);
-        foreach (var argument in new[]
-        {
-            "--location", DataDirectory, "--blobHost", "127.0.0.1", "--blobPort", "0",
-            "--cert", CertificatePemFile, "--key", KeyPemFile, "--disableTelemetry",
-        })
+        foreach (var argument in new[] { "--location", DataDirectory, "--blobHost", "127.0.0.1", "--blobPort", "0", "--disableTelemetry" }
+            .Concat(Https ? ["--cert", CertificatePemFile, "--key", KeyPemFile] : []))
         {
             start.ArgumentList.Add(argument);
         }
@@ -265,6 +268,6 @@ public sealed partial class Azurite : IAsyncDisposable
         }
     }
 
-    [GeneratedRegex(@"successfully listens on https://127\.0\.0\.1:(\d+)")]
+    [GeneratedRegex(@"successfully listens on https?://127\.0\.0\.1:(\d+)")]
     private static partial Regex Listening();
 }

@@ -54,12 +54,13 @@ public sealed class AzureBlobHost : IReleaseHost
     /// <summary>Opens <c>azure://&lt;account&gt;/&lt;container&gt;[/&lt;prefix&gt;]</c> with credentials from <paramref name="environment"/>.</summary>
     /// <param name="address">The host address.</param>
     /// <param name="environment">Reads an environment variable (default: the process's).</param>
-    /// <param name="options">Transfer and retry settings; default: <see cref="AzureBlobHostOptions"/>'s.</param>
+    /// <param name="options">Transfer and retry settings; default: <see cref="AzureBlobHostOptions.FromEnvironment"/>.</param>
     public static AzureBlobHost Open(string address, Func<string, string?>? environment = null, AzureBlobHostOptions? options = null)
     {
         var parsed = AzureBlobAddress.Parse(address);
-        options ??= new AzureBlobHostOptions();
-        var (container, credential) = AzureBlobConnection.Connect(parsed, environment ?? Environment.GetEnvironmentVariable, options);
+        environment ??= Environment.GetEnvironmentVariable;
+        options ??= AzureBlobHostOptions.FromEnvironment(environment);
+        var (container, credential) = AzureBlobConnection.Connect(parsed, environment, options);
         return new AzureBlobHost(container, parsed, options, credential);
     }
 

@@ -78,7 +78,11 @@ internal static class AzureErrors
     private static EspReleaseException Unreachable(string url, string doing, Exception cause, int retries)
     {
         var tls = Find<AuthenticationException>(cause) is not null;
-        var why = tls
+        // .NET's words when the bytes back are no TLS record: a plain-HTTP endpoint behind an https:// URL.
+        var notTls = tls && Messages(cause).Any(m => m.Contains("frame size", StringComparison.OrdinalIgnoreCase) || m.Contains("corrupted frame", StringComparison.OrdinalIgnoreCase));
+        var why = notTls
+            ? $"the endpoint does not speak TLS: the BlobEndpoint in {AzureBlobConnection.ConnectionStringVariable} says https, but the server answers plain HTTP (Azurite without --cert and --key). Start Azurite with --cert and --key (`esp-release ca dev --out DIR` writes DIR/server.pem and DIR/server.key.pem; set {AzureBlobHostOptions.TrustVariable} to the CA it prints), since a device needs https anyway"
+            : tls
             ? $"the TLS handshake failed: the endpoint's certificate is not trusted. For Azurite with a development CA, set {AzureBlobHostOptions.TrustVariable} to that CA's PEM file"
             : $"{FirstLine(Innermost(cause).Message)} (after {retries} retries). Check the endpoint in {AzureBlobConnection.ConnectionStringVariable} (is Azurite running?), the network and any proxy";
         return new EspReleaseException(DiagnosticCodes.AzureUnreachable, $"{url}: cannot reach Azure Blob Storage while {doing}: {why}.", url, FailureKind.Host, cause);
@@ -98,6 +102,14 @@ internal static class AzureErrors
         }
 
         return null;
+    }
+
+    private static IEnumerable<string> Messages(Exception? e)
+    {
+        for (; e is not null; e = e.InnerException)
+        {
+            yield return e.Message;
+        }
     }
 
     private static Exception Innermost(Exception e)

@@ -104,11 +104,14 @@ public sealed class DeviceConnection : IAsyncDisposable
     {
         var at = NetworkError.Format(remote);
         const string Connect = "E (esp_https_ota): Failed to open HTTP connection: ESP_ERR_HTTP_CONNECT";
-        if (first.Length >= 5 && Encoding.ASCII.GetString(first, 0, 5) == "HTTP/")
+        if (first.Length > 0 && !LooksLikeTls(first))
         {
-            var line = Encoding.ASCII.GetString(first).Split('\r', '\n')[0];
+            var line = Printable(first);
+            var what = line.StartsWith("HTTP/", StringComparison.Ordinal) || line.StartsWith('<')
+                ? "speaks plain HTTP, not TLS"
+                : "does not speak TLS";
             return NetworkError.Create(DiagnosticCodes.TlsHandshakeFailed, NetworkPhase.Handshake, url, remote,
-                $"the server at {at} speaks plain HTTP, not TLS: it answered the TLS hello with \"{line}\".",
+                $"the server at {at} {what}: it answered the TLS hello with \"{line}\".",
                 ["E (esp-tls-mbedtls): mbedtls_ssl_handshake returned -0x7200", Connect],
                 "Use the server's https port, or turn TLS on there (Azurite: --cert and --key, which `esp-release ca dev` can make; or serve with `esp-release serve`). An http:// URL works only with CONFIG_ESP_HTTPS_OTA_ALLOW_HTTP, which releases refuse.", e);
         }
@@ -124,7 +127,7 @@ public sealed class DeviceConnection : IAsyncDisposable
         }
 
         var detail = Innermost(e).Message;
-        if (first.Length == 0 || detail.Contains("EOF", StringComparison.OrdinalIgnoreCase) || e is IOException && first.Length < 5)
+        if (first.Length == 0 || detail.Contains("EOF", StringComparison.OrdinalIgnoreCase))
         {
             return NetworkError.Create(DiagnosticCodes.TlsHandshakeFailed, NetworkPhase.Handshake, url, remote,
                 $"{at} closed the connection during the TLS handshake ({detail}): it is not a TLS server, or it refused what the device offers (TLS 1.2/1.3 with ECDHE suites), or it wants a client certificate.",
@@ -137,6 +140,13 @@ public sealed class DeviceConnection : IAsyncDisposable
             ["E (esp-tls-mbedtls): mbedtls_ssl_handshake returned -0x7780", Connect],
             "The server sent a TLS alert: it does not accept what the device offers (TLS 1.2/1.3 with ECDHE suites), or wants a client certificate. Check its TLS settings.", e);
     }
+
+    // A TLS record starts with its content type (20-24: change cipher spec, alert, handshake,
+    // application data, heartbeat) and major version 3; nothing else a server sends does.
+    private static bool LooksLikeTls(byte[] first) => first[0] is >= 20 and <= 24 && (first.Length < 2 || first[1] == 3);
+
+    private static string Printable(byte[] bytes) =>
+        new([.. Encoding.Latin1.GetString(bytes).Split('\r', '\n')[0].Take(48).Select(c => c is >= ' ' and < '\u007f' ? c : '.')]);
 
     private static Exception Innermost(Exception e)
     {

@@ -154,7 +154,7 @@ internal static class DeviceSocket
                 ? ["E (esp-tls): Failed to connnect to host (errno 113)", "E (esp-tls): [sock=54] select() timeout"]
                 : ["E (esp-tls): [sock=54] delayed connect error: Connection reset by peer"],
             urlFamily == "IPv4"
-                ? $"(the first on ESP-IDF 4.3 and older, the second on 4.4 and newer). Make the server listen on IPv4 too: `openssl s_server … -accept 0.0.0.0:{failed.Port}` (or -4), `python3 -m http.server --bind 0.0.0.0`, nginx `listen {failed.Port} ssl;`, or run `esp-release serve`, which listens on both families."
+                ? $"(ESP-IDF 4.3 and older log the first, 4.4 and newer the second.) Make the server listen on IPv4 too: `openssl s_server … -accept 0.0.0.0:{failed.Port}` (or -4), `python3 -m http.server --bind 0.0.0.0`, nginx `listen {failed.Port} ssl;`, or run `esp-release serve`, which listens on both families."
                 : $"Make the server listen on IPv6 too (e.g. `-accept [::]:{failed.Port}`, nginx `listen [::]:{failed.Port} ssl;`), or use the server's IPv4 address in the URL.");
     }
 
@@ -166,11 +166,11 @@ internal static class DeviceSocket
             SocketError.ConnectionRefused => NetworkError.Create(DiagnosticCodes.ServerUnreachable, NetworkPhase.Connect, url, target,
                 $"{at} refused the connection: nothing listens on port {target.Port} there (over either address family).",
                 ["E (esp-tls): [sock=54] delayed connect error: Connection reset by peer", "E (esp_https_ota): Failed to open HTTP connection: ESP_ERR_HTTP_CONNECT"],
-                "(ESP-IDF 4.3 and older: \"Failed to connnect to host (errno 104)\"). Start the server, or correct the host and port in the URL."),
+                "ESP-IDF 4.3 and older log \"Failed to connnect to host (errno 104)\" instead. Start the server, or correct the host and port in the URL."),
             SocketError.TimedOut => NetworkError.Create(DiagnosticCodes.ServerUnreachable, NetworkPhase.Connect, url, target,
                 $"no answer from {at} within {NetworkError.Seconds(timeout)}: the connection attempt was dropped (a firewall, or a host that is down).",
                 ["E (esp-tls): [sock=54] select() timeout", "E (esp_https_ota): Failed to open HTTP connection: ESP_ERR_HTTP_CONNECT"],
-                $"(ESP-IDF 4.3 and older: \"Failed to connnect to host (errno 113)\"). Check that the host is up and that its firewall lets TCP port {target.Port} in (on Windows: an inbound rule for the active network profile)."),
+                $"ESP-IDF 4.3 and older log \"Failed to connnect to host (errno 113)\" instead. Check that the host is up and that its firewall lets TCP port {target.Port} in (on Windows: an inbound rule for the active network profile)."),
             SocketError.HostUnreachable or SocketError.NetworkUnreachable or SocketError.AddressNotAvailable => NetworkError.Create(DiagnosticCodes.ServerUnreachable, NetworkPhase.Connect, url, target,
                 $"{at} cannot be reached from this PC ({error}: no route to it).",
                 ["E (esp-tls): [sock=54] delayed connect error: Host is unreachable", "E (esp_https_ota): Failed to open HTTP connection: ESP_ERR_HTTP_CONNECT"],
