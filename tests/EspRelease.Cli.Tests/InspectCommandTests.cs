@@ -114,6 +114,70 @@ public sealed class InspectCommandTests
     }
 
     [Fact]
+    public async Task Esp8266_image_text_shows_esptools_header_fields_and_the_refusal()
+    {
+        using var dir = new TempDirectory();
+        var path = dir.Combine("eboot.bin");
+        File.WriteAllBytes(path, Esp8266ImageBuilder.ArduinoEboot().Build());
+
+        var (exit, stdout, stderr) = await Run("inspect", path);
+
+        Assert.Equal(2, exit);
+        Assert.Equal(
+            $"""
+            {path}: ESP8266 image (version 1), 1408 bytes — INVALID
+              image version   1
+              entry           0x4010f29c
+              flash           DIO, 40m, 4MB
+              checksum        0x5c (valid)
+              segments:
+                 #  load addr   length    file offs   memory types
+                 0  0x4010f000  0x000568  0x00000008
+            """,
+            string.Join("\n", stdout.TrimEnd().Split('\n').Where(l => !l.StartsWith("  sha256", StringComparison.Ordinal)).Select(l => l.TrimEnd())));
+        var error = Assert.Single(stderr.TrimEnd().Split('\n'));
+        Assert.StartsWith($"error ESPR1117: {path}: an ESP8266 image", error, StringComparison.Ordinal);
+        Assert.DoesNotContain("hash_appended", stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Esp8266_image_json_has_the_header_fields_and_one_error()
+    {
+        using var dir = new TempDirectory();
+        var path = dir.Combine("boot.bin");
+        File.WriteAllBytes(path, Esp8266ImageBuilder.NonOsBootloader().Build());
+
+        var (exit, stdout, _) = await Run("inspect", path, "--json");
+
+        Assert.Equal(2, exit);
+        using var doc = JsonDocument.Parse(stdout);
+        var root = doc.RootElement;
+        Assert.Equal("esp8266", root.GetProperty("kind").GetString());
+        Assert.Equal("ESP8266", root.GetProperty("chip").GetString());
+        Assert.Equal(JsonValueKind.Null, root.GetProperty("chipId").ValueKind);
+        Assert.Equal(1, root.GetProperty("imageVersion").GetInt32());
+        Assert.Equal(0x40100294, root.GetProperty("entry").GetInt64());
+        Assert.Equal("QIO", root.GetProperty("flashMode").GetString());
+        Assert.Equal("40m", root.GetProperty("flashFrequency").GetString());
+        Assert.Equal("512KB", root.GetProperty("flashSize").GetString());
+        Assert.Equal(JsonValueKind.Null, root.GetProperty("minChipRevision").ValueKind);
+        Assert.Equal(2752, root.GetProperty("imageLength").GetInt64());
+        var segments = root.GetProperty("segments");
+        Assert.Equal(3, segments.GetArrayLength());
+        Assert.Equal(0x3ffe8308, segments[2].GetProperty("loadAddress").GetInt64());
+        Assert.Equal(0x21c, segments[2].GetProperty("length").GetInt64());
+        Assert.Equal(0x894, segments[2].GetProperty("fileOffset").GetInt64());
+        Assert.Equal(["DRAM"], segments[2].GetProperty("memoryTypes").EnumerateArray().Select(e => e.GetString()));
+        Assert.Equal(0x11, root.GetProperty("checksum").GetProperty("stored").GetInt32());
+        Assert.True(root.GetProperty("checksum").GetProperty("valid").GetBoolean());
+        Assert.Equal(JsonValueKind.Null, root.GetProperty("hash").ValueKind);
+        Assert.False(root.GetProperty("valid").GetBoolean());
+        var error = Assert.Single(root.GetProperty("errors").EnumerateArray());
+        Assert.Equal("ESPR1117", error.GetProperty("code").GetString());
+        Assert.Contains("not supported by this tool", error.GetProperty("message").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Missing_path_is_a_usage_error()
     {
         var (exit, _, stderr) = await Run("inspect", "no/such/file.bin");

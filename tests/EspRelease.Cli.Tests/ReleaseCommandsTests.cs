@@ -130,6 +130,29 @@ public sealed class ReleaseCommandsTests : IDisposable
         Assert.DoesNotContain("   at ", stderr, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("pack")]
+    [InlineData("publish")]
+    public async Task A_build_whose_app_is_an_ESP8266_image_is_refused_with_why(string verb)
+    {
+        var key = await Keygen();
+        var build = BuildDirectoryBuilder.Create(_temp, "1.0.0");
+        var app = Path.Combine(build, "blink.bin");
+        File.WriteAllBytes(app, Esp8266ImageBuilder.ArduinoEboot().Build());
+        string[] where = verb == "pack" ? ["--out", _temp.Combine("release")] : ["--to", "dir:" + _temp.Combine("site")];
+
+        var (exit, stdout, stderr) = await Run([verb, build, "--key", key, "--json", .. where]);
+
+        Assert.Equal(2, exit);
+        using var doc = JsonDocument.Parse(stdout);
+        var error = Assert.Single(doc.RootElement.GetProperty("errors").EnumerateArray());
+        Assert.Equal("ESPR1117", error.GetProperty("code").GetString());
+        Assert.Equal(app, error.GetProperty("file").GetString());
+        Assert.Contains("esp-release releases ESP32-family images only", error.GetProperty("message").GetString(), StringComparison.Ordinal);
+        Assert.Contains("error ESPR1117", stderr, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(_temp.Combine("site", "releases")));
+    }
+
     [Fact]
     public async Task Expected_version_mismatch_is_refused_with_the_fix()
     {

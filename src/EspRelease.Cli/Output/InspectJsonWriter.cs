@@ -109,20 +109,24 @@ internal static class InspectJsonWriter
     private static void WriteImageMembers(Utf8JsonWriter w, ImageInspection image)
     {
         var h = image.Header;
+        // An ESP8266 image has the common header fields only: no chip id, revisions or hash flag.
+        var e8 = image.Esp8266;
         w.WriteString("file", image.File);
         w.WriteNumber("size", image.Size);
         WriteHex(w, "sha256", image.FileSha256);
         w.WriteString("kind", image.Kind.ToJsonName());
-        w.WriteString("chip", image.Chip?.Name);
+        w.WriteString("chip", image.Chip?.Name ?? (e8 is null ? null : Esp8266Header.ChipName));
         WriteNumber(w, "chipId", h?.ChipId);
-        WriteNumber(w, "entry", h?.EntryAddress);
-        w.WriteString("flashMode", h?.FlashModeName);
-        w.WriteString("flashFrequency", h is null ? null : image.Chip?.DescribeFlashFrequency(h.SpiSpeed) ?? $"0x{h.SpiSpeed:x}");
-        w.WriteString("flashSize", h?.FlashSizeName);
+        // esptool's "Image version": ESP32-family images are all version 1.
+        WriteNumber(w, "imageVersion", e8?.ImageVersion ?? (h is null ? null : 1));
+        WriteNumber(w, "entry", h?.EntryAddress ?? e8?.EntryAddress);
+        w.WriteString("flashMode", h?.FlashModeName ?? e8?.FlashModeName);
+        w.WriteString("flashFrequency", h is null ? e8?.FlashFrequencyName : image.Chip?.DescribeFlashFrequency(h.SpiSpeed) ?? $"0x{h.SpiSpeed:x}");
+        w.WriteString("flashSize", h?.FlashSizeName ?? e8?.FlashSizeName);
         WriteNumber(w, "minChipRevision", h?.MinChipRevisionFull);
         WriteNumber(w, "maxChipRevision", h?.MaxChipRevisionFull);
         WriteNumber(w, "legacyMinChipRevision", h?.LegacyMinChipRevision);
-        WriteNumber(w, "imageLength", h is null ? null : image.ImageLength);
+        WriteNumber(w, "imageLength", h is null && e8 is null ? null : image.ImageLength);
 
         w.WritePropertyName("segments");
         w.WriteStartArray();

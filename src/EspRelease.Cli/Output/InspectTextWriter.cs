@@ -9,7 +9,8 @@ internal sealed class InspectTextWriter(TextWriter o)
 {
     public void Write(ImageInspection image)
     {
-        var what = image.Chip is null ? image.Kind.ToJsonName() : $"{image.Chip.Name} {image.Kind.ToJsonName()}";
+        var what = image.Esp8266 is { } e ? $"{Esp8266Header.ChipName} image (version {e.ImageVersion})"
+            : image.Chip is null ? image.Kind.ToJsonName() : $"{image.Chip.Name} {image.Kind.ToJsonName()}";
         o.WriteLine($"{image.File}: {what}, {image.Size} bytes — {(image.Valid ? "valid" : "INVALID")}");
         Field("sha256", image.FileSha256 is null ? "-" : Convert.ToHexStringLower(image.FileSha256));
         if (image.App is { } app)
@@ -34,6 +35,14 @@ internal sealed class InspectTextWriter(TextWriter o)
             Field("flash", $"{h.FlashModeName}, {freq}, {h.FlashSizeName}");
             var max = h.HasMaxChipRevision ? $"max {ImageHeader.FormatRevision(h.MaxChipRevisionFull)}" : "no max";
             Field("chip revision", $"min {ImageHeader.FormatRevision(h.MinChipRevisionFull)}, {max}");
+        }
+
+        // esptool's ESP8266 header: no extended header, so no chip, revisions or hash; the version tells V1 from V2.
+        if (image.Esp8266 is { } e8)
+        {
+            Field("image version", e8.ImageVersion.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            Field("entry", $"0x{e8.EntryAddress:x8}");
+            Field("flash", $"{e8.FlashModeName}, {e8.FlashFrequencyName}, {e8.FlashSizeName}");
         }
 
         if (image.Checksum is { } c)

@@ -73,7 +73,7 @@ public static class AppImageReader
         {
             var head = new byte[ImageHeader.Size + ImageSegment.HeaderSize + AppDescriptor.Size];
             var got = reader.ReadExactly(head.AsSpan(0, ImageHeader.Size));
-            if (!ReadHeader(head.AsSpan(0, got)))
+            if (Esp8266Reader.TryRead(result, reader, head.AsSpan(0, got)) || !ReadHeader(head.AsSpan(0, got)))
             {
                 return;
             }
@@ -114,14 +114,6 @@ public static class AppImageReader
             result.Header = header;
             result.Chip = Chips.FromId(header.ChipId);
 
-            var looksEsp8266 = header.EntryAddress is >= 0x40100000 and < 0x40108000;
-            if ((header.HashAppended > 1 || result.Chip is null) && looksEsp8266)
-            {
-                result.Kind = ImageKind.Esp8266;
-                result.Error(DiagnosticCodes.Esp8266Image, $"{_name}: this is an ESP8266 image (entry point 0x{header.EntryAddress:x8} in ESP8266 IRAM, no ESP32 extended header); esp-release handles ESP32-family images only.");
-                return false;
-            }
-
             if (header.HashAppended > 1)
             {
                 result.Error(DiagnosticCodes.HashFlagInvalid, $"{_name}: header byte 23 (hash_appended) is 0x{header.HashAppended:x2}; expected 0 or 1. The header is corrupt, or this is not an ESP32-family image.");
@@ -142,13 +134,6 @@ public static class AppImageReader
             var head = new byte[SniffLength];
             first.CopyTo(head);
             var n = first.Length + reader.ReadExactly(head.AsSpan(first.Length));
-            if (head[0] == 0xEA)
-            {
-                result.Kind = ImageKind.Esp8266;
-                result.Error(DiagnosticCodes.Esp8266Image, $"{_name}: first byte 0xEA is the ESP8266 v2 image magic; esp-release handles ESP32-family images only.");
-                return;
-            }
-
             result.Error(DiagnosticCodes.BadMagic, $"{_name}: not an ESP image: expected first byte 0xE9, found 0x{head[0]:x2}: {NonImageSniffer.Describe(head.AsSpan(0, n))}. Use the .bin that `idf.py build` wrote, and check the URL or upload that produced this file.");
         }
 

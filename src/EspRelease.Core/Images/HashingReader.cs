@@ -38,18 +38,7 @@ internal sealed class HashingReader : IDisposable
     /// <summary>Reads up to <paramref name="destination"/>.Length bytes; fewer only at end of stream.</summary>
     public int ReadExactly(Span<byte> destination)
     {
-        var total = 0;
-        while (total < destination.Length)
-        {
-            var n = _stream.Read(destination[total..]);
-            if (n == 0)
-            {
-                break;
-            }
-
-            total += n;
-        }
-
+        var total = Fill(destination);
         Feed(destination[..total]);
         return total;
     }
@@ -76,8 +65,62 @@ internal sealed class HashingReader : IDisposable
         return done;
     }
 
+    /// <summary>
+    /// Reads up to <paramref name="destination"/>.Length bytes at <paramref name="offset"/> (fewer
+    /// at the end of the stream) without moving the pass or feeding the hashes: a look ahead that
+    /// decides how bytes are to be read before the pass reaches them.
+    /// </summary>
+    public int PeekAt(long offset, Span<byte> destination)
+    {
+        var resume = _stream.Position;
+        try
+        {
+            _stream.Position = offset;
+            return Fill(destination);
+        }
+        finally
+        {
+            _stream.Position = resume;
+        }
+    }
+
+    /// <summary>XOR of the <paramref name="count"/> bytes at <paramref name="offset"/>, read as <see cref="PeekAt"/> reads.</summary>
+    public byte XorAt(long offset, long count)
+    {
+        byte xor = 0;
+        for (long done = 0; done < count;)
+        {
+            var got = PeekAt(offset + done, _buffer.AsSpan(0, (int)Math.Min(BufferSize, count - done)));
+            xor ^= Xor(_buffer.AsSpan(0, got));
+            done += got;
+            if (got == 0)
+            {
+                break;
+            }
+        }
+
+        return xor;
+    }
+
     /// <summary>Reads to the end so the file hash is complete even when parsing stopped early.</summary>
     public void Drain() => Consume(long.MaxValue);
+
+    private int Fill(Span<byte> destination)
+    {
+        var total = 0;
+        while (total < destination.Length)
+        {
+            var n = _stream.Read(destination[total..]);
+            if (n == 0)
+            {
+                break;
+            }
+
+            total += n;
+        }
+
+        return total;
+    }
 
     private void Feed(ReadOnlySpan<byte> data)
     {

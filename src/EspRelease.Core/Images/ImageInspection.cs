@@ -48,7 +48,11 @@ public sealed class ImageInspection
 
     public ImageKind Kind { get; internal set; } = ImageKind.NotAnImage;
 
+    /// <summary>The ESP32-family header; null for an ESP8266 image, whose header is <see cref="Esp8266"/>.</summary>
     public ImageHeader? Header { get; internal set; }
+
+    /// <summary>The header of an ESP8266 image (<see cref="ImageKind.Esp8266"/>), which has no ESP32 extended header; null otherwise.</summary>
+    public Esp8266Header? Esp8266 { get; internal set; }
 
     public ChipInfo? Chip { get; internal set; }
 

@@ -121,18 +121,6 @@ public sealed class BadImageTests
     }
 
     [Fact]
-    public void Esp8266_image_is_named_as_such()
-    {
-        // ESP8266 v1 header: magic, 1 segment, mode, size/freq, entry in IRAM 0x4010xxxx, then a segment.
-        var bytes = new byte[] { 0xE9, 0x01, 0x00, 0x20, 0x04, 0x00, 0x10, 0x40, 0x00, 0x00, 0x10, 0x40, 0x04, 0, 0, 0, 1, 2, 3, 4, 0, 0, 0, 0xEF };
-
-        var image = Inspect(bytes);
-
-        Assert.Equal(ImageKind.Esp8266, image.Kind);
-        SingleError(image, DiagnosticCodes.Esp8266Image);
-    }
-
-    [Fact]
     public void Unknown_chip_id_is_an_error_not_a_guess()
     {
         var bytes = new ImageBuilder { ChipId = 0x0A }.AppDescriptor("demo", "1.0.0").Build();
