@@ -31,22 +31,37 @@ command -v cmake >/dev/null 2>&1 || missing+=(cmake)
 command -v make >/dev/null 2>&1 || missing+=(make)
 command -v cc >/dev/null 2>&1 || missing+=(gcc)
 [ -f /usr/include/stdio.h ] || have_package libc6-dev || missing+=(libc6-dev)
+# The servers users really run, started by the tests beside Kestrel: openssl s_server -WWW, Python's
+# http.server in ssl, and nginx (RealServerTests).
+command -v openssl >/dev/null 2>&1 || missing+=(openssl)
+[ -x /usr/bin/python3 ] || command -v python3 >/dev/null 2>&1 || missing+=(python3)
+[ -x /usr/sbin/nginx ] || command -v nginx >/dev/null 2>&1 || missing+=(nginx-light)
 if [ "${#missing[@]}" -gt 0 ]; then
   if ! command -v apt-get >/dev/null 2>&1; then
-    echo "build/test.sh: device-sim needs ${missing[*]} (Mbed TLS 2.28 headers, CMake, a C compiler); install them and run again." >&2
+    echo "build/test.sh: the tests need ${missing[*]} (device-sim: Mbed TLS 2.28 headers, CMake, a C compiler; the real-server tests: openssl, python3, nginx); install them and run again." >&2
     exit 1
   fi
   as_root=""
   if [ "$(id -u)" -ne 0 ]; then
     if ! command -v sudo >/dev/null 2>&1; then
-      echo "build/test.sh: device-sim needs ${missing[*]}; run as root or install them (apt-get install ${missing[*]})." >&2
+      echo "build/test.sh: the tests need ${missing[*]}; run as root or install them (apt-get install ${missing[*]})." >&2
       exit 1
     fi
     as_root=sudo
   fi
-  echo "build/test.sh: installing ${missing[*]} for device-sim" >&2
-  if ! apt_log="$($as_root env DEBIAN_FRONTEND=noninteractive apt-get update -qq 2>&1 &&
-    $as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" 2>&1)"; then
+  echo "build/test.sh: installing ${missing[*]} for the tests" >&2
+  # Packages with a service (nginx) must not start it: the tests start their own on free loopback
+  # ports and stop them. policy-rc.d is Debian's way to say so; ours is removed again at once.
+  policy=/usr/sbin/policy-rc.d
+  added_policy=""
+  if [ ! -e "$policy" ]; then
+    printf '#!/bin/sh\nexit 101\n' | $as_root tee "$policy" >/dev/null && $as_root chmod 755 "$policy" && added_policy=1
+  fi
+  apt_status=0
+  apt_log="$($as_root env DEBIAN_FRONTEND=noninteractive apt-get update -qq 2>&1 &&
+    $as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" 2>&1)" || apt_status=$?
+  [ -z "$added_policy" ] || $as_root rm -f "$policy"
+  if [ "$apt_status" -ne 0 ]; then
     printf '%s\n' "$apt_log" >&2
     echo "build/test.sh: installing ${missing[*]} failed." >&2
     exit 1
@@ -97,11 +112,14 @@ export ESP_RELEASE_AZURITE="$azurite_bin"
 
 dotnet build EspRelease.sln -c Release -nologo -v:quiet
 
-# One run per test project, each with its own results file, so no two reports can collide.
+# One run per test project, each with its own results file, so no two reports can collide. Every
+# test bounds its own waits; --blame-hang is the net under them: a test still running after 10
+# minutes is killed and reported by name, so a hang fails the run instead of stalling it.
 status=0
 for project in $(find tests -name '*.Tests.csproj' | sort); do
   name="$(basename "$project" .csproj)"
   dotnet test "$project" -c Release --no-build -nologo \
+    --blame-hang --blame-hang-timeout 10min --blame-hang-dump-type none \
     --logger "trx;LogFileName=$name.trx" --logger "console;verbosity=minimal" --results-directory "$results" || status=$?
 done
 

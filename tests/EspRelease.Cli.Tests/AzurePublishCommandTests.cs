@@ -158,12 +158,8 @@ public sealed class AzurePublishCommandTests : IDisposable
         {
             var start = CliRunner.ProcessStart(Environment(), args);
             start.ArgumentList[0] = Path.Combine(tool, "esp-release.dll");
-            using var process = Process.Start(start)!;
-            var stdout = process.StandardOutput.ReadToEndAsync();
-            var stderr = process.StandardError.ReadToEndAsync();
-            await process.WaitForExitAsync();
-            await stdout;
-            return (process.ExitCode, await stderr);
+            var (exit, _, stderr) = await CliRunner.RunProcess(start, args);
+            return (exit, stderr);
         }
 
         var site = "dir:" + _temp.Combine("site");

@@ -164,6 +164,28 @@ public sealed class CaCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task An_expired_server_certificate_passes_a_clockless_device_with_a_warning_and_fails_one_that_checks_dates()
+    {
+        var root = TestPki.CreateRoot("Dated Root");
+        var leaf = TestPki.CreateLeaf(root, "127.0.0.1", dnsNames: ["127.0.0.1"], notBefore: DateTimeOffset.UtcNow.AddYears(-2), notAfter: DateTimeOffset.UtcNow.AddDays(-3));
+        await using var server = await TestHttpsServer.StartAsync(leaf, [], _site, IPAddress.Loopback);
+        var ca = WritePem("dated-root.pem", root);
+
+        var clockless = await CliRunner.Run("ca", "check", ca, "--url", server.Url("blink.bin").ToString());
+        var dated = await CliRunner.Run("ca", "check", ca, "--url", server.Url("blink.bin").ToString(), "--check-dates");
+        var probe = await CliRunner.Run("probe", server.Url("blink.bin").ToString(), "--ca", ca);
+
+        // Today's firmware (CONFIG_MBEDTLS_HAVE_TIME_DATE=n) accepts it, and is told what a dated one would do.
+        Assert.True(clockless.Exit == 0, clockless.Err);
+        Assert.Contains("warning ESPR2904", clockless.Err, StringComparison.Ordinal);
+        Assert.Contains($"CN=127.0.0.1 expired on {leaf.NotAfter.ToUniversalTime():yyyy-MM-dd}", clockless.Err, StringComparison.Ordinal);
+        Assert.Contains("The certificate validity has expired", clockless.Err, StringComparison.Ordinal);
+        Assert.Equal(2, dated.Exit);
+        Assert.Contains("ESPR1905", dated.Err, StringComparison.Ordinal);
+        Assert.Contains("warning ESPR2904", probe.Err, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Ca_fetch_follows_redirects_and_covers_every_host()
     {
         var rootA = TestPki.CreateRoot("Front Root");

@@ -71,9 +71,13 @@ internal static partial class CliRunner
         return start;
     }
 
-    public static async Task<(int Exit, string Out, string Err)> RunProcess(IDictionary<string, string?>? environment, params string[] args)
+    public static Task<(int Exit, string Out, string Err)> RunProcess(IDictionary<string, string?>? environment, params string[] args) =>
+        RunProcess(ProcessStart(environment, args), args);
+
+    /// <summary>Runs a prepared start (another build of the tool, say), bounded and held to the same rules.</summary>
+    public static async Task<(int Exit, string Out, string Err)> RunProcess(ProcessStartInfo start, string[] args)
     {
-        using var process = Process.Start(ProcessStart(environment, args))!;
+        using var process = Process.Start(start)!;
         using var limit = new CancellationTokenSource(ProcessLimit);
         var stdout = process.StandardOutput.ReadToEndAsync(limit.Token);
         var stderr = process.StandardError.ReadToEndAsync(limit.Token);

@@ -60,6 +60,39 @@ public sealed class ProjectWritingTaskTests : IDisposable
     }
 
     [Fact]
+    public async Task EmbedCa_works_against_openssl_s_server_which_never_answers_HEAD()
+    {
+        var root = TestPki.CreateRoot("Story Root");
+        var leaf = TestPki.CreateLeaf(root, "127.0.0.1", dnsNames: ["127.0.0.1"], ipAddresses: [IPAddress.Loopback]);
+        await using var server = MisbehavingServer.Start(Misbehavior.AnswersOnlyGet, leaf);
+        var trust = _temp.Combine("root.pem");
+        File.WriteAllText(trust, TestPki.ToPem(root));
+
+        Assert.Equal(CaFile, EmbedCaFrom(server.Url("channels/stable.jws"), trust));
+
+        Assert.Contains(root.ExportCertificatePem().Split('\n')[1], File.ReadAllText(CaFile), StringComparison.Ordinal);
+        Assert.All(server.Requests, r => Assert.StartsWith("GET ", r, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task EmbedCa_against_a_server_that_never_answers_fails_the_build_with_the_reason_in_time()
+    {
+        await using var server = MisbehavingServer.Start(Misbehavior.AcceptsAndNeverAnswers, null);
+        var engine = new FakeBuildEngine(_temp.Combine("app.csproj"));
+        var task = new EspReleaseEmbedCaTask { ProjectDirectory = _project, Url = server.Url("channels/stable.jws").ToString() };
+        engine.Attach(task, _temp.Path);
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+
+        Assert.False(task.Execute(), engine.Log);
+
+        Assert.InRange(clock.Elapsed, TimeSpan.Zero, TimeSpan.FromSeconds(60));
+        var error = engine.Errors.FirstOrDefault(e => e.Code != "ESPR1053") ?? throw new Xunit.Sdk.XunitException(engine.Log);
+        Assert.True(error.Code == "ESPR1922", engine.Log);
+        Assert.Contains("sent nothing in answer to the TLS hello within 10 s", error.Message, StringComparison.Ordinal);
+        Assert.False(File.Exists(CaFile));
+    }
+
+    [Fact]
     public void EmbedCa_with_the_development_CA_writes_it_into_the_project()
     {
         var engine = new FakeBuildEngine(_temp.Combine("app.csproj"));

@@ -8,15 +8,18 @@ internal sealed class DiagnosticWriter(TextWriter error, DiagnosticsFormat forma
     public void Write(Diagnostic d)
     {
         var level = d.Severity == Severity.Error ? "error" : "warning";
+        // A URL is no origin MSBuild can parse (its colons break the canonical form) nor a file GitHub
+        // can annotate; the message names it anyway.
+        var file = d.File is not null && d.File.Contains("://", StringComparison.Ordinal) ? null : d.File;
         switch (format)
         {
             case DiagnosticsFormat.MSBuild:
                 // Canonical MSBuild form, which ToolTask/Exec turn into real build errors with the file attached.
-                error.WriteLine($"{d.File ?? "esp-release"} : {level} {d.Code}: {MSBuildProperties.Annotate(OneLine(d.Message))}");
+                error.WriteLine($"{file ?? "esp-release"} : {level} {d.Code}: {MSBuildProperties.Annotate(OneLine(d.Message))}");
                 break;
             case DiagnosticsFormat.GitHub:
-                var file = d.File is null ? "" : $" file={d.File}";
-                error.WriteLine($"::{level}{file},title={d.Code}::{OneLine(d.Message)}");
+                // "::error file=F,title=T::message": the parameters after one space, separated by commas.
+                error.WriteLine($"::{level} {(file is null ? "" : $"file={file},")}title={d.Code}::{OneLine(d.Message)}");
                 break;
             default:
                 error.WriteLine($"{level} {d.Code}: {d.Message}");
