@@ -7,7 +7,8 @@ namespace EspRelease.Cli;
 /// <summary>Builds the command tree; each verb lives in its own class under Commands/.</summary>
 internal static class EspReleaseRootCommand
 {
-    public static RootCommand Create()
+    /// <param name="verb">The first argument of the command line, when it may name a verb: only that verb is built.</param>
+    public static RootCommand Create(string? verb = null)
     {
         var diagnosticsFormat = new Option<DiagnosticsFormat>("--diagnostics-format")
         {
@@ -22,17 +23,36 @@ internal static class EspReleaseRootCommand
         {
             diagnosticsFormat,
         };
-        root.Subcommands.Add(new InspectCommand(diagnosticsFormat));
-        root.Subcommands.Add(new KeygenCommand(diagnosticsFormat));
-        root.Subcommands.Add(new PackCommand(diagnosticsFormat));
-        root.Subcommands.Add(new PublishCommand(diagnosticsFormat));
-        root.Subcommands.Add(new VerifyCommand(diagnosticsFormat));
-        root.Subcommands.Add(new PromoteCommand(diagnosticsFormat));
-        root.Subcommands.Add(new RollbackCommand(diagnosticsFormat));
-        root.Subcommands.Add(new SdkconfigCommand(diagnosticsFormat));
-        root.Subcommands.Add(new CaCommand(diagnosticsFormat));
-        root.Subcommands.Add(new ServeCommand(diagnosticsFormat));
-        root.Subcommands.Add(new ProbeCommand(diagnosticsFormat));
+        // Building a verb costs its options, descriptions and their JIT: a run that names one builds
+        // only that one. Help, completion ([suggest]) and anything unrecognised get the whole tree.
+        var all = Verbs(diagnosticsFormat);
+        var named = Array.FindIndex(all, v => v.Name == verb);
+        foreach (var (_, create) in named >= 0 ? all[named..(named + 1)] : all)
+        {
+            root.Subcommands.Add(create());
+        }
+
+        if (root.Options.OfType<System.CommandLine.Help.HelpOption>().FirstOrDefault() is { Action: System.CommandLine.Help.HelpAction standard } help)
+        {
+            help.Action = new ToolHelpAction(standard);
+        }
+
         return root;
     }
+
+    /// <summary>Every verb, by the name its command has (a test holds the two equal).</summary>
+    internal static (string Name, Func<Command> Create)[] Verbs(Option<DiagnosticsFormat> format) =>
+    [
+        ("inspect", () => new InspectCommand(format)),
+        ("keygen", () => new KeygenCommand(format)),
+        ("pack", () => new PackCommand(format)),
+        ("publish", () => new PublishCommand(format)),
+        ("verify", () => new VerifyCommand(format)),
+        ("promote", () => new PromoteCommand(format)),
+        ("rollback", () => new RollbackCommand(format)),
+        ("sdkconfig", () => new SdkconfigCommand(format)),
+        ("ca", () => new CaCommand(format)),
+        ("serve", () => new ServeCommand(format)),
+        ("probe", () => new ProbeCommand(format)),
+    ];
 }

@@ -3,7 +3,7 @@ using EspRelease.Cli;
 using EspRelease.Cli.Commands;
 using EspRelease.Cli.Output;
 
-var parse = EspReleaseRootCommand.Create().Parse(args);
+var parse = EspReleaseRootCommand.Create(args.Length > 0 ? args[0] : null).Parse(args);
 try
 {
     // No default handler: it would print a stack trace. Each verb turns its own failures into

@@ -19,7 +19,7 @@ internal static partial class CliRunner
     {
         var output = new StringWriter();
         var error = new StringWriter();
-        var exit = await EspReleaseRootCommand.Create().Parse(args).InvokeAsync(new InvocationConfiguration { Output = output, Error = error });
+        var exit = await EspReleaseRootCommand.Create(args.Length > 0 ? args[0] : null).Parse(args).InvokeAsync(new InvocationConfiguration { Output = output, Error = error });
         return Checked(args, exit, output.ToString(), error.ToString());
     }
 
