@@ -3,7 +3,6 @@ using System.Net.Sockets;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
-using System.Text.Json;
 using System.Text.RegularExpressions;
 using EspRelease.Core.Certificates;
 using EspRelease.Core.Diagnostics;
@@ -249,14 +248,9 @@ public sealed partial class ServeSession : IAsyncDisposable
             return null;
         }
 
-        try
-        {
-            return ProjectDescription.Parse(System.IO.File.ReadAllBytes(description)).AppBin.Replace('\\', '/');
-        }
-        catch (JsonException)
-        {
-            return null; // half-written by a running build: fall back to the project's name
-        }
+        // A description that does not read is refused (BuildJsonInvalid, exit 2) rather than guessed around:
+        // the URL written into the firmware would name a file the build never made.
+        return ProjectDescription.Read(description).AppBin.Replace('\\', '/');
     }
 
     private static string? ProjectName(string projectDirectory)
@@ -267,7 +261,7 @@ public sealed partial class ServeSession : IAsyncDisposable
             return null;
         }
 
-        var withoutComments = string.Join('\n', System.IO.File.ReadAllLines(cmake).Select(l => l.Split('#')[0]));
+        var withoutComments = string.Join('\n', InputFile.ReadAllText(cmake).ReplaceLineEndings("\n").Split('\n').Select(l => l.Split('#')[0]));
         var match = ProjectCall().Match(withoutComments);
         return match.Success ? match.Groups["name"].Value : null;
     }
@@ -311,7 +305,7 @@ public sealed record ProjectSetup(
     internal static ProjectSetup Apply(SdkconfigProject project, OtaUrlOption option, string url, CertificateInfo ca, List<Diagnostic> warnings)
     {
         var location = ProjectCaFile.Locate(project.Directory);
-        var existing = System.IO.File.Exists(location.Path) ? PemCertificates.Parse(System.IO.File.ReadAllText(location.Path)) : [];
+        var existing = System.IO.File.Exists(location.Path) ? PemCertificates.Parse(InputFile.ReadAllText(location.Path)) : [];
         var caChanged = existing.Count != 1 || existing[0].Sha256 != ca.Sha256;
         if (caChanged)
         {

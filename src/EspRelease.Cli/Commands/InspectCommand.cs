@@ -3,6 +3,7 @@ using EspRelease.Cli.Output;
 using EspRelease.Core.Diagnostics;
 using EspRelease.Core.IdfBuild;
 using EspRelease.Core.Images;
+using EspRelease.Core.IO;
 using EspRelease.Core.Partitions;
 
 namespace EspRelease.Cli.Commands;
@@ -67,7 +68,7 @@ internal sealed class InspectCommand : Command
             return build.Valid ? ExitCodes.Success : ExitCodes.Invalid;
         }
 
-        if (!File.Exists(path))
+        if (!InputFile.Exists(path))
         {
             diagnostics.Write(new Diagnostic(DiagnosticCodes.FileNotFound, Severity.Error,
                 $"{path}: no such file or directory. Pass an app image (build/<project>.bin), a partition table, or the build directory.", path));
@@ -79,14 +80,18 @@ internal sealed class InspectCommand : Command
             var table = PartitionTable.Read(path);
             Report(stdout, json, diagnostics, table.Diagnostics,
                 s => InspectJsonWriter.Write(s, table), t => new InspectTextWriter(t).Write(table));
-            return table.Valid ? ExitCodes.Success : ExitCodes.Invalid;
+            return ExitCode(table.Valid, table.Diagnostics);
         }
 
         var image = AppImageReader.Inspect(path);
         Report(stdout, json, diagnostics, image.Diagnostics, s => InspectJsonWriter.Write(s, image), t => new InspectTextWriter(t).Write(image));
-        return image.Diagnostics.Any(d => d.Code is DiagnosticCodes.FileUnreadable) ? ExitCodes.UsageError
-            : image.Valid ? ExitCodes.Success : ExitCodes.Invalid;
+        return ExitCode(image.Valid, image.Diagnostics);
     }
+
+    // A path that could not be read as a file is the caller's mistake (exit 1), not an invalid image (exit 2).
+    private static int ExitCode(bool valid, IEnumerable<Diagnostic> found) =>
+        found.Any(d => d.Code is DiagnosticCodes.FileUnreadable or DiagnosticCodes.NotARegularFile or DiagnosticCodes.FileNotFound) ? ExitCodes.UsageError
+        : valid ? ExitCodes.Success : ExitCodes.Invalid;
 
     private static void Report(TextWriter stdout, bool json, DiagnosticWriter diagnostics, IEnumerable<Diagnostic> found, Action<Stream> writeJson, Action<TextWriter> writeText)
     {
@@ -105,10 +110,18 @@ internal sealed class InspectCommand : Command
     }
 
     // A partition table starts with an entry (AA 50) or, when empty, the MD5 record (EB EB); an image starts 0xE9.
+    // A path that is not a readable regular file is no table: the image reader then reports what it is.
     private static bool LooksLikePartitionTable(string path)
     {
         Span<byte> head = stackalloc byte[2];
-        using var stream = File.OpenRead(path);
-        return stream.Read(head) == 2 && ((head[0] == 0xAA && head[1] == 0x50) || (head[0] == 0xEB && head[1] == 0xEB));
+        try
+        {
+            using var stream = InputFile.OpenRead(path);
+            return stream.ReadAtLeast(head, 2, throwOnEndOfStream: false) == 2 && ((head[0] == 0xAA && head[1] == 0x50) || (head[0] == 0xEB && head[1] == 0xEB));
+        }
+        catch (Exception e) when (e is EspReleaseException or IOException)
+        {
+            return false;
+        }
     }
 }

@@ -55,7 +55,7 @@ internal sealed class TlsOptions
         }
 
         var build = IdfBuildReader.ResolveBuildDirectory(ProjectDirectory(context));
-        if (build is not null && ProjectDescription.Parse(File.ReadAllBytes(Path.Combine(build, ProjectDescription.FileName))).IdfVersion is { } fromBuild
+        if (build is not null && ProjectDescription.Read(Path.Combine(build, ProjectDescription.FileName)).IdfVersion is { } fromBuild
             && MbedTlsGenerations.FromIdfVersion(fromBuild) is { } gb)
         {
             return (gb, $"ESP-IDF {fromBuild} in {build}");

@@ -48,7 +48,7 @@ public sealed class DevCertificateAuthority
         var keyPath = Path.Combine(directory, KeyFile);
         if (File.Exists(certificatePath) && File.Exists(keyPath))
         {
-            var loaded = X509Certificate2.CreateFromPem(File.ReadAllText(certificatePath), File.ReadAllText(keyPath));
+            var loaded = X509Certificate2.CreateFromPem(InputFile.ReadAllText(certificatePath), InputFile.ReadAllText(keyPath));
             return new DevCertificateAuthority(directory, loaded, created: false);
         }
 

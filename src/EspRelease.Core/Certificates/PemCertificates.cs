@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using EspRelease.Core.Diagnostics;
+using EspRelease.Core.IO;
 
 namespace EspRelease.Core.Certificates;
 
@@ -18,13 +19,13 @@ public static class PemCertificates
 
     public static IReadOnlyList<CertificateInfo> ReadFile(string path)
     {
-        if (!File.Exists(path))
+        if (!InputFile.Exists(path))
         {
             throw new EspReleaseException(DiagnosticCodes.CaFileNotFound,
                 $"{path}: CA file not found. Create it with `esp-release ca fetch <https-url> --out {path}` (or `--project <dir>`).", path, FailureKind.Usage);
         }
 
-        var found = Parse(File.ReadAllText(path));
+        var found = Parse(InputFile.ReadAllText(path));
         return found.Count > 0 ? found : throw new EspReleaseException(DiagnosticCodes.CertificateFileInvalid,
             $"{path}: holds no PEM certificate (no \"{Begin}\" block that parses). The device would fail every TLS handshake. Write it with `esp-release ca fetch <https-url>`.", path, FailureKind.Refused);
     }
@@ -58,7 +59,7 @@ public static class PemCertificates
 
     /// <summary>The certificates an app image carries as text (EMBED_TXTFILES stores the PEM verbatim).</summary>
     public static IReadOnlyList<CertificateInfo> FindInImage(string imagePath) =>
-        Parse(Encoding.Latin1.GetString(File.ReadAllBytes(imagePath)));
+        Parse(Encoding.Latin1.GetString(InputFile.ReadAllBytes(imagePath, long.MaxValue)));
 
     /// <summary>PEM text for a CA file: per certificate, comment lines (subject, validity end, SHA-256) then the block; ends with a newline.</summary>
     public static string Format(IEnumerable<CertificateInfo> certificates)

@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using EspRelease.Core.IO;
 
 namespace EspRelease.Core.Certificates;
 
@@ -20,7 +21,7 @@ public static partial class ProjectCaFile
         var cmake = Path.Combine(main, "CMakeLists.txt");
         if (File.Exists(cmake))
         {
-            var embedded = EmbedFiles().Matches(File.ReadAllText(cmake))
+            var embedded = EmbedFiles().Matches(InputFile.ReadAllText(cmake))
                 .SelectMany(m => m.Groups["files"].Value.Split((char[])[' ', '\t', '\r', '\n'], StringSplitOptions.RemoveEmptyEntries))
                 .Select(token => token.Trim('"'))
                 .Where(token => token.EndsWith(".pem", StringComparison.OrdinalIgnoreCase))
@@ -40,7 +41,7 @@ public static partial class ProjectCaFile
         foreach (var config in new[] { "sdkconfig", "sdkconfig.defaults" })
         {
             var file = Path.Combine(project, config);
-            if (File.Exists(file) && BundlePath().Match(File.ReadAllText(file)) is { Success: true } bundle)
+            if (File.Exists(file) && BundlePath().Match(InputFile.ReadAllText(file)) is { Success: true } bundle)
             {
                 return new ProjectCaLocation(Path.GetFullPath(bundle.Groups["path"].Value, project), $"{config} (CONFIG_MBEDTLS_CUSTOM_CERTIFICATE_BUNDLE_PATH)");
             }
@@ -50,7 +51,7 @@ public static partial class ProjectCaFile
     }
 
     private static bool HoldsCertificates(string path) =>
-        File.Exists(path) && File.ReadAllText(path).Contains("-----BEGIN CERTIFICATE-----", StringComparison.Ordinal);
+        File.Exists(path) && InputFile.ReadAllText(path).Contains("-----BEGIN CERTIFICATE-----", StringComparison.Ordinal);
 
     private static string Resolve(string token, string project, string main)
     {

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using EspRelease.Core.Diagnostics;
+using EspRelease.Core.IO;
 
 namespace EspRelease.Core.Configuration;
 
@@ -41,7 +42,7 @@ public sealed record EspReleaseConfig
     {
         if (explicitPath is not null)
         {
-            return System.IO.File.Exists(explicitPath)
+            return InputFile.Exists(explicitPath)
                 ? Read(explicitPath)
                 : throw new EspReleaseException(DiagnosticCodes.FileNotFound, $"{explicitPath}: configuration file not found (--config).", explicitPath, FailureKind.Usage);
         }
@@ -69,7 +70,7 @@ public sealed record EspReleaseConfig
         var baseDir = Path.GetDirectoryName(full)!;
         try
         {
-            using var doc = JsonDocument.Parse(System.IO.File.ReadAllBytes(full), new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
+            using var doc = InputJson.Parse(InputFile.ReadAllBytes(full), new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
             var root = doc.RootElement;
             if (root.ValueKind != JsonValueKind.Object)
             {
@@ -80,7 +81,7 @@ public sealed record EspReleaseConfig
             {
                 if (!_members.Contains(member.Name, StringComparer.Ordinal))
                 {
-                    throw Invalid(full, $"unknown setting \"{member.Name}\" (known: {string.Join(", ", _members.Skip(1))})");
+                    throw Invalid(full, $"unknown setting {InputPath.Quote(member.Name)} (known: {string.Join(", ", _members.Skip(1))})");
                 }
             }
 
@@ -93,7 +94,7 @@ public sealed record EspReleaseConfig
                 Key = PathMember(root, "key", baseDir, full),
                 TrustedKeys = root.TryGetProperty("trustedKeys", out var keys)
                     ? keys.ValueKind == JsonValueKind.Array
-                        ? keys.EnumerateArray().Select(k => k.ValueKind == JsonValueKind.String ? Path.GetFullPath(k.GetString()!, baseDir) : throw Invalid(full, "\"trustedKeys\" must be an array of paths")).ToList()
+                        ? keys.EnumerateArray().Select((k, i) => k.ValueKind == JsonValueKind.String ? CheckedPath(k.GetString()!, $"trustedKeys[{i}]", baseDir, full) : throw Invalid(full, "\"trustedKeys\" must be an array of paths")).ToList()
                         : throw Invalid(full, "\"trustedKeys\" must be an array of paths")
                     : [],
                 Version = StringMember(root, "version", full),
@@ -105,10 +106,6 @@ public sealed record EspReleaseConfig
         {
             throw Invalid(full, $"not valid JSON ({e.Message})");
         }
-        catch (IOException e)
-        {
-            throw new EspReleaseException(DiagnosticCodes.FileUnreadable, $"{full}: cannot read the configuration ({e.Message}).", full, FailureKind.Usage);
-        }
     }
 
     private static string? StringMember(JsonElement root, string name, string file) =>
@@ -117,15 +114,20 @@ public sealed record EspReleaseConfig
         : throw Invalid(file, $"\"{name}\" must be a string");
 
     private static string? PathMember(JsonElement root, string name, string baseDir, string file) =>
-        StringMember(root, name, file) is { } p ? Path.GetFullPath(p, baseDir) : null;
+        StringMember(root, name, file) is { } p ? CheckedPath(p, name, baseDir, file) : null;
+
+    private static string CheckedPath(string value, string member, string baseDir, string file) =>
+        InputPath.TryResolve(baseDir, value, out var full, out var problem)
+            ? full
+            : throw Invalid(file, $"\"{member}\" is {InputPath.Quote(value)}: expected a path (relative to this file), but {problem}");
 
     // A folder host is a path too: "dir:../site" is relative to the configuration file.
     private static string? HostMember(JsonElement root, string baseDir, string file) => StringMember(root, "host", file) switch
     {
         null => null,
-        var h when h.StartsWith("dir:", StringComparison.OrdinalIgnoreCase) => "dir:" + Path.GetFullPath(h[4..], baseDir),
+        var h when h.StartsWith("dir:", StringComparison.OrdinalIgnoreCase) => "dir:" + CheckedPath(h[4..], "host", baseDir, file),
         var h when h.Contains("://", StringComparison.Ordinal) => h,
-        var h => Path.GetFullPath(h, baseDir),
+        var h => CheckedPath(h, "host", baseDir, file),
     };
 
     private static EspReleaseException Invalid(string file, string why) =>

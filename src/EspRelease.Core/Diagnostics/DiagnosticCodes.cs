@@ -10,6 +10,8 @@ public static class DiagnosticCodes
     public const string FileNotFound = "ESPR1001";
     public const string FileUnreadable = "ESPR1002";
     public const string UnknownInput = "ESPR1003";
+    public const string NotARegularFile = "ESPR1004";
+    public const string FileTooLarge = "ESPR1005";
 
     // App images (11xx).
     public const string EmptyFile = "ESPR1101";
@@ -37,6 +39,7 @@ public static class DiagnosticCodes
     public const string PartitionMd5Mismatch = "ESPR1203";
     public const string PartitionNoEndMarker = "ESPR1204";
     public const string PartitionOverlap = "ESPR1205";
+    public const string PartitionPastAddressSpace = "ESPR1206";
 
     // Build directories and cross-checks (13xx).
     public const string BuildFileMissing = "ESPR1301";
@@ -49,6 +52,7 @@ public static class DiagnosticCodes
     public const string NoAppSlot = "ESPR1308";
 
     public const string FactoryPartsOverlap = "ESPR1309";
+    public const string FactoryPartPastFlash = "ESPR1310";
 
     // Versions (14xx).
     public const string VersionLost = "ESPR1401";

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using EspRelease.Core.IO;
 
 namespace EspRelease.Core.IdfBuild;
 
@@ -23,12 +24,19 @@ public sealed record FlasherArgs(string? FlashMode, string? FlashSize, string? F
 
     public FlashFile? OtaData => Find("otadata");
 
+    /// <summary>The flash size in bytes ("4MB" → 4 MiB), or null when the build leaves it to the chip ("detect", "keep") or it is not a size.</summary>
+    public ulong? FlashSizeBytes =>
+        FlashSize is { Length: > 2 } text && text.EndsWith("MB", StringComparison.OrdinalIgnoreCase)
+        && uint.TryParse(text.AsSpan(0, text.Length - 2), NumberStyles.None, CultureInfo.InvariantCulture, out var megabytes) && megabytes is > 0 and <= 4096
+            ? megabytes * 1024UL * 1024UL
+            : null;
+
     private FlashFile? Find(string name) => Files.FirstOrDefault(f => f.Name == name);
 
     /// <exception cref="JsonException">The file is not JSON, or an entry is malformed.</exception>
-    public static FlasherArgs Parse(ReadOnlySpan<byte> json)
+    public static FlasherArgs Parse(ReadOnlyMemory<byte> json)
     {
-        using var doc = JsonDocument.Parse(json.ToArray(), new JsonDocumentOptions { AllowTrailingCommas = true });
+        using var doc = BuildJsonFile.Parse(json);
         var root = doc.RootElement;
         if (root.ValueKind != JsonValueKind.Object)
         {
@@ -56,7 +64,7 @@ public sealed record FlasherArgs(string? FlashMode, string? FlashSize, string? F
                 files.Add(new FlashFile(
                     member.Name,
                     ParseOffset(ProjectDescription.Required(member.Value, "offset"), member.Name),
-                    ProjectDescription.Required(member.Value, "file"),
+                    BuildJsonFile.FilePath(ProjectDescription.Required(member.Value, "file"), $"{InputPath.Quote(member.Name)}.file"),
                     string.Equals(ProjectDescription.Optional(member.Value, "encrypted"), "true", StringComparison.OrdinalIgnoreCase)));
             }
         }
@@ -70,6 +78,6 @@ public sealed record FlasherArgs(string? FlashMode, string? FlashSize, string? F
         var ok = hex
             ? uint.TryParse(text.AsSpan(2), NumberStyles.HexNumber, CultureInfo.InvariantCulture, out var value)
             : uint.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out value);
-        return ok ? value : throw new JsonException($"\"{entry}\".offset is \"{text}\", expected a number such as \"0x10000\"");
+        return ok ? value : throw new JsonException($"{InputPath.Quote(entry)}.offset is {InputPath.Quote(text)}, expected a 32-bit flash offset such as \"0x10000\"");
     }
 }

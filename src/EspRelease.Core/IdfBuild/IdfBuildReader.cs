@@ -1,6 +1,6 @@
-using System.Text.Json;
 using EspRelease.Core.Diagnostics;
 using EspRelease.Core.Images;
+using EspRelease.Core.IO;
 using EspRelease.Core.Partitions;
 
 namespace EspRelease.Core.IdfBuild;
@@ -58,7 +58,7 @@ public static class IdfBuildReader
 
         var tableFile = result.Flasher?.PartitionTable?.File ?? Path.Combine("partition_table", "partition-table.bin");
         var tablePath = Path.Combine(buildDir, tableFile);
-        if (File.Exists(tablePath))
+        if (InputFile.Exists(tablePath))
         {
             result.PartitionTable = PartitionTable.Read(tablePath);
         }
@@ -71,10 +71,10 @@ public static class IdfBuildReader
         return result;
     }
 
-    private static T? ReadJson<T>(BuildInspection result, string path, ParseSpan<T> parse)
+    private static T? ReadJson<T>(BuildInspection result, string path, Func<ReadOnlyMemory<byte>, T> parse)
         where T : class
     {
-        if (!File.Exists(path))
+        if (!InputFile.Exists(path))
         {
             result.Error(DiagnosticCodes.BuildFileMissing, $"{path}: not found. {result.Directory} is not an `idf.py build` output directory; pass the project's `build` folder after running `idf.py build`.", path);
             return null;
@@ -82,21 +82,14 @@ public static class IdfBuildReader
 
         try
         {
-            return parse(File.ReadAllBytes(path));
+            return BuildJsonFile.Read(path, parse);
         }
-        catch (JsonException e)
+        catch (EspReleaseException e)
         {
-            result.Error(DiagnosticCodes.BuildJsonInvalid, $"{path}: not the JSON ESP-IDF writes ({e.Message}). Delete the build directory and run `idf.py build` again.", path);
+            result.Diagnostics.AddRange(e.Diagnostics);
+            return null;
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            result.Error(DiagnosticCodes.FileUnreadable, $"{path}: cannot read the file ({e.Message}).", path);
-        }
-
-        return null;
     }
-
-    private delegate T ParseSpan<out T>(ReadOnlySpan<byte> bytes);
 
     private static void CrossCheck(BuildInspection result)
     {

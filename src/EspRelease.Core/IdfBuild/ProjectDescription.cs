@@ -1,4 +1,5 @@
 using System.Text.Json;
+using EspRelease.Core.Diagnostics;
 
 namespace EspRelease.Core.IdfBuild;
 
@@ -19,10 +20,14 @@ public sealed record ProjectDescription(
 {
     public const string FileName = "project_description.json";
 
-    /// <exception cref="JsonException">The file is not JSON, or lacks a required member.</exception>
-    public static ProjectDescription Parse(ReadOnlySpan<byte> json)
+    /// <summary>Reads <paramref name="path"/> (a project_description.json).</summary>
+    /// <exception cref="EspReleaseException">Missing, unreadable or not the JSON ESP-IDF writes.</exception>
+    public static ProjectDescription Read(string path) => BuildJsonFile.Read(path, Parse);
+
+    /// <exception cref="JsonException">The file is not JSON, lacks a required member, or app_bin cannot be a path.</exception>
+    public static ProjectDescription Parse(ReadOnlyMemory<byte> json)
     {
-        using var doc = JsonDocument.Parse(json.ToArray(), new JsonDocumentOptions { AllowTrailingCommas = true });
+        using var doc = BuildJsonFile.Parse(json);
         var root = doc.RootElement;
         if (root.ValueKind != JsonValueKind.Object)
         {
@@ -34,7 +39,7 @@ public sealed record ProjectDescription(
             Required(root, "project_name"),
             Optional(root, "project_version"),
             Required(root, "target"),
-            Required(root, "app_bin"),
+            BuildJsonFile.FilePath(Required(root, "app_bin"), "\"app_bin\""),
             Optional(root, "build_type"),
             Optional(root, "git_revision"),
             Optional(root, "min_rev"),

@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using EspRelease.Core.Diagnostics;
+using EspRelease.Core.IO;
 
 namespace EspRelease.Core.Images;
 
@@ -14,21 +15,33 @@ public static class AppImageReader
     private const uint MaxSegmentLength = 0x1000000;
     private const int SniffLength = 4096;
 
-    /// <summary>Inspects the file at <paramref name="path"/>; I/O failures become diagnostics too.</summary>
+    /// <summary>
+    /// Inspects the file at <paramref name="path"/>; I/O failures become diagnostics too, and so does a
+    /// path that is not a regular file (a directory, a device, a named pipe), which is never opened.
+    /// </summary>
     public static ImageInspection Inspect(string path)
     {
         try
         {
-            using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1, FileOptions.SequentialScan);
+            using var stream = InputFile.OpenRead(path);
             return Inspect(stream, path);
+        }
+        catch (EspReleaseException e)
+        {
+            return Unreadable(path, e);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            var result = new ImageInspection { File = path };
-            result.Error(e is FileNotFoundException or DirectoryNotFoundException ? DiagnosticCodes.FileNotFound : DiagnosticCodes.FileUnreadable,
-                $"{path}: cannot read the file ({e.Message}). Check the path and its permissions.");
-            return result;
+            // A read that failed after the file was opened (a disk error, a file system that went away).
+            return Unreadable(path, InputFile.Unreadable(path, e));
         }
+    }
+
+    private static ImageInspection Unreadable(string path, EspReleaseException e)
+    {
+        var result = new ImageInspection { File = path };
+        result.Diagnostics.AddRange(e.Diagnostics);
+        return result;
     }
 
     /// <summary>Inspects a seekable stream; <paramref name="name"/> is how the file is named in messages.</summary>

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using EspRelease.Core.Diagnostics;
+using EspRelease.Core.IO;
 
 namespace EspRelease.Core.Manifests;
 
@@ -58,7 +59,7 @@ public static class ManifestSerializer
     {
         try
         {
-            using var doc = JsonDocument.Parse(json.ToArray());
+            using var doc = InputJson.Parse(json.ToArray());
             var r = doc.RootElement;
             if (r.ValueKind != JsonValueKind.Object)
             {

@@ -15,7 +15,11 @@ public sealed record PartitionEntry(string Name, byte Type, byte Subtype, uint O
 
     public bool ReadOnly => (Flags & 2) != 0;
 
-    public uint End => Offset + Size;
+    /// <summary>The first byte after the partition, in 64 bits: offset + size of an untrusted table may pass 4 GiB, which a <c>uint</c> would wrap.</summary>
+    public ulong End => (ulong)Offset + Size;
+
+    /// <summary>The most a 32-bit flash address reaches (4 GiB): an entry must end at or before it.</summary>
+    public const ulong AddressSpace = 1UL << 32;
 
     public string TypeName => PartitionNames.TypeName(Type);
 

@@ -2,6 +2,7 @@ using System.Buffers.Binary;
 using System.Security.Cryptography;
 using System.Text;
 using EspRelease.Core.Diagnostics;
+using EspRelease.Core.IO;
 
 namespace EspRelease.Core.Partitions;
 
@@ -46,27 +47,37 @@ public sealed class PartitionTable
     /// <summary>The smallest OTA slot: every release must fit it, since an update may land in any slot.</summary>
     public PartitionEntry? SmallestOtaSlot => OtaSlots.MinBy(e => e.Size);
 
+    /// <summary>Reads and validates the file at <paramref name="path"/>; a path that is not a readable regular file is a diagnostic too.</summary>
     public static PartitionTable Read(string path)
     {
         try
         {
-            var info = new FileInfo(path);
-            if (info.Exists && info.Length > 0x10000)
+            using var stream = InputFile.OpenRead(path);
+            if (stream.Length > 0x10000)
             {
-                var table = new PartitionTable { File = path, Size = info.Length };
-                table.Error(DiagnosticCodes.PartitionTableSize, $"{path}: {info.Length} bytes is too large for a partition table (expected 3072 bytes, 0xC00). Pass `partition_table/partition-table.bin` from the build directory.");
+                var table = new PartitionTable { File = path, Size = stream.Length };
+                table.Error(DiagnosticCodes.PartitionTableSize, $"{path}: {stream.Length} bytes is too large for a partition table (expected 3072 bytes, 0xC00). Pass `partition_table/partition-table.bin` from the build directory.");
                 return table;
             }
 
-            return Parse(System.IO.File.ReadAllBytes(path), path);
+            var bytes = new byte[stream.Length];
+            return Parse(bytes.AsSpan(0, stream.ReadAtLeast(bytes, bytes.Length, throwOnEndOfStream: false)), path);
+        }
+        catch (EspReleaseException e)
+        {
+            return Unreadable(path, e);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            var table = new PartitionTable { File = path };
-            table.Error(e is FileNotFoundException or DirectoryNotFoundException ? DiagnosticCodes.FileNotFound : DiagnosticCodes.FileUnreadable,
-                $"{path}: cannot read the partition table ({e.Message}). Check the path; `idf.py build` writes it to build/partition_table/partition-table.bin.");
-            return table;
+            return Unreadable(path, InputFile.Unreadable(path, e));
         }
+    }
+
+    private static PartitionTable Unreadable(string path, EspReleaseException e)
+    {
+        var table = new PartitionTable { File = path };
+        table.Diagnostics.AddRange(e.Diagnostics);
+        return table;
     }
 
     public static PartitionTable Parse(ReadOnlySpan<byte> bytes, string name)
@@ -133,12 +144,20 @@ public sealed class PartitionTable
 
     private void CheckLayout()
     {
+        foreach (var e in Entries.Where(e => e.End > PartitionEntry.AddressSpace))
+        {
+            Error(DiagnosticCodes.PartitionPastAddressSpace, $"{File}: partition '{e.Name}' at 0x{e.Offset:x} with size 0x{e.Size:x} would end at 0x{e.End:x}, past the 4 GiB a 32-bit flash address reaches (the device would wrap it to 0x{e.End & 0xFFFFFFFF:x}). The table is corrupt, or a size in partitions.csv is wrong; fix it and run `idf.py partition-table`.");
+        }
+
+        // Sorted by offset, each entry must start at or after the furthest end so far (not just the previous
+        // entry's end: a large partition can cover several after it). Ends are 64-bit, so nothing wraps.
         var sorted = Entries.Where(e => e.Size > 0).OrderBy(e => e.Offset).ToList();
         for (var i = 1; i < sorted.Count; i++)
         {
-            if (sorted[i].Offset < sorted[i - 1].End)
+            var covering = sorted.Take(i).MaxBy(e => e.End)!;
+            if (sorted[i].Offset < covering.End)
             {
-                Error(DiagnosticCodes.PartitionOverlap, $"{File}: partition '{sorted[i].Name}' at 0x{sorted[i].Offset:x} overlaps '{sorted[i - 1].Name}' (0x{sorted[i - 1].Offset:x}–0x{sorted[i - 1].End:x}). Fix the offsets in partitions.csv.");
+                Error(DiagnosticCodes.PartitionOverlap, $"{File}: partition '{sorted[i].Name}' at 0x{sorted[i].Offset:x} overlaps '{covering.Name}' (0x{covering.Offset:x}–0x{covering.End:x}). Fix the offsets in partitions.csv.");
             }
         }
 

@@ -26,7 +26,7 @@ public static class FactoryImageWriter
     public static FactoryImage Write(BuildInspection build, string releasedApp, string directory, string fileName, string project, string version, ChipInfo chip)
     {
         var parts = (build.Flasher?.Files ?? [])
-            .Select(f => (f.Offset, Path: f.Name == "app" ? releasedApp : Path.Combine(build.Directory, f.File), f.Name))
+            .Select(f => new FlashFilePart(f.Offset, f.Name == "app" ? releasedApp : Path.Combine(build.Directory, f.File), f.Name))
             .OrderBy(p => p.Offset)
             .ToList();
         if (parts.Count == 0)
@@ -35,23 +35,46 @@ public static class FactoryImageWriter
                 $"{Path.Combine(build.Directory, FlasherArgs.FileName)}: names no flash parts, so no factory image can be made. Run `idf.py build` again.", build.Directory);
         }
 
-        long end = 0;
-        foreach (var part in parts)
+        // Every part is opened first, through the one input path (a device or a pipe would make the merged
+        // image endless), and placed by its opened length; ends are 64-bit so an offset near 4 GiB cannot wrap.
+        var limit = build.Flasher?.FlashSizeBytes ?? Partitions.PartitionEntry.AddressSpace;
+        var opened = new List<(FlashFilePart Part, Stream Stream)>();
+        try
         {
-            if (!File.Exists(part.Path))
+            long end = 0;
+            foreach (var part in parts)
             {
-                throw new EspReleaseException(DiagnosticCodes.BuildFileMissing, $"{part.Path}: the {part.Name} part of the factory image is missing. Run `idf.py build` again.", part.Path);
+                if (!InputFile.Exists(part.Path))
+                {
+                    throw new EspReleaseException(DiagnosticCodes.BuildFileMissing, $"{part.Path}: the {part.Name} part of the factory image is missing. Run `idf.py build` again.", part.Path);
+                }
+
+                if (part.Offset < end)
+                {
+                    throw new EspReleaseException(DiagnosticCodes.FactoryPartsOverlap,
+                        $"{part.Path}: the {part.Name} part starts at 0x{part.Offset:x}, inside the previous part (which ends at 0x{end:x}); flasher_args.json and the partition table disagree. Check partitions.csv offsets and rebuild.", part.Path);
+                }
+
+                var stream = InputFile.OpenRead(part.Path);
+                opened.Add((part, stream));
+                end = part.Offset + stream.Length;
+                if ((ulong)end > limit)
+                {
+                    throw new EspReleaseException(DiagnosticCodes.FactoryPartPastFlash,
+                        $"{part.Path}: the {part.Name} part ({stream.Length} bytes at 0x{part.Offset:x}) would end at 0x{end:x}, past the {(build.Flasher?.FlashSizeBytes is null ? "4 GiB a 32-bit flash address reaches" : $"flash size ({build.Flasher.FlashSize}) in flasher_args.json")}. Check the offsets in flasher_args.json and partitions.csv (or the flash size in menuconfig) and rebuild.", part.Path);
+                }
             }
 
-            if (part.Offset < end)
-            {
-                throw new EspReleaseException(DiagnosticCodes.FactoryPartsOverlap,
-                    $"{part.Path}: the {part.Name} part starts at 0x{part.Offset:x}, inside the previous part (which ends at 0x{end:x}); flasher_args.json and the partition table disagree. Check partitions.csv offsets and rebuild.", part.Path);
-            }
-
-            end = part.Offset + new FileInfo(part.Path).Length;
+            return WriteImage(opened, directory, fileName, project, version, chip, end);
         }
+        finally
+        {
+            opened.ForEach(o => o.Stream.Dispose());
+        }
+    }
 
+    private static FactoryImage WriteImage(List<(FlashFilePart Part, Stream Stream)> parts, string directory, string fileName, string project, string version, ChipInfo chip, long end)
+    {
         var imagePath = Path.Combine(directory, fileName);
         var temp = AtomicFile.TempPathFor(imagePath);
         byte[] sha256;
@@ -63,7 +86,7 @@ public static class FactoryImageWriter
                 var fill = new byte[FillChunk];
                 Array.Fill(fill, (byte)0xFF);
                 var buffer = new byte[256 * 1024];
-                foreach (var part in parts)
+                foreach (var (part, input) in parts)
                 {
                     for (var gap = part.Offset - output.Position; gap > 0; gap -= Math.Min(gap, FillChunk))
                     {
@@ -72,7 +95,6 @@ public static class FactoryImageWriter
                         hash.AppendData(fill, 0, n);
                     }
 
-                    using var input = File.OpenRead(part.Path);
                     int read;
                     while ((read = input.Read(buffer)) > 0)
                     {
@@ -95,6 +117,8 @@ public static class FactoryImageWriter
         AtomicFile.WriteAllBytes(webManifestPath, WebManifest(fileName, project, version, chip));
         return new FactoryImage(imagePath, end, Convert.ToHexStringLower(sha256), webManifestPath);
     }
+
+    private sealed record FlashFilePart(uint Offset, string Path, string Name);
 
     // https://github.com/esphome/esp-web-tools: builds[].chipFamily is the chip's marketing name; one part at offset 0.
     private static byte[] WebManifest(string fileName, string project, string version, ChipInfo chip)

@@ -1,5 +1,6 @@
 using EspRelease.Core.Diagnostics;
 using EspRelease.Core.Hosts;
+using EspRelease.Core.IO;
 using EspRelease.Core.Signing;
 
 namespace EspRelease.Core.Releases;
@@ -20,8 +21,8 @@ public static class ReleaseDirectory
         {
             Directory = directory,
             Manifest = report.Manifest,
-            ManifestBytes = File.ReadAllBytes(Path.Combine(directory, ReleaseNaming.ManifestJson)),
-            Jws = File.ReadAllText(Path.Combine(directory, ReleaseNaming.ManifestJws)).Trim(),
+            ManifestBytes = InputFile.ReadAllBytes(Path.Combine(directory, ReleaseNaming.ManifestJson)),
+            Jws = InputFile.ReadAllText(Path.Combine(directory, ReleaseNaming.ManifestJws)).Trim(),
             KeyId = report.Key.KeyId,
             FirmwarePath = report.FirmwareOrigin,
             Factory = factoryImage is not null && File.Exists(webManifest)
@@ -33,7 +34,7 @@ public static class ReleaseDirectory
 
     private static string Sha256Of(string file)
     {
-        using var stream = File.OpenRead(file);
+        using var stream = InputFile.OpenRead(file);
         return Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(stream));
     }
 

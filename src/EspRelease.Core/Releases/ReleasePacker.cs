@@ -121,7 +121,13 @@ public static class ReleasePacker
 
     private static ImageInspection InspectCopy(string appPath, string staged)
     {
-        if (!File.Exists(appPath))
+        // Only a regular file this user may read is copied (a device never ends, a named pipe blocks File.Copy);
+        // anything else is reported as the reader reports it.
+        try
+        {
+            InputFile.OpenRead(appPath).Dispose();
+        }
+        catch (EspReleaseException)
         {
             return AppImageReader.Inspect(appPath);
         }

@@ -1,5 +1,6 @@
 using EspRelease.Core.Diagnostics;
 using EspRelease.Core.Images;
+using EspRelease.Core.IO;
 using EspRelease.Core.Manifests;
 using EspRelease.Core.Signing;
 
@@ -23,7 +24,7 @@ public static class ReleaseVerifier
     public static VerificationReport VerifyLocal(string path, IReadOnlyList<VerificationKey> keys)
     {
         var jwsPath = Directory.Exists(path) ? Path.Combine(path, ReleaseNaming.ManifestJws) : path;
-        if (!File.Exists(jwsPath))
+        if (!InputFile.Exists(jwsPath))
         {
             throw new EspReleaseException(DiagnosticCodes.FileNotFound,
                 $"{jwsPath}: not found. Pass a release directory written by `esp-release pack` (it holds manifest.jws), a .jws file, or a host with --channel.", jwsPath, FailureKind.Usage);
@@ -31,11 +32,12 @@ public static class ReleaseVerifier
 
         var baseDir = Path.GetDirectoryName(Path.GetFullPath(jwsPath))!;
         var jsonPath = Path.Combine(baseDir, ReleaseNaming.ManifestJson);
-        var pairedJson = Path.GetFileName(jwsPath) == ReleaseNaming.ManifestJws && File.Exists(jsonPath) ? File.ReadAllBytes(jsonPath) : null;
-        return Verify(File.ReadAllText(jwsPath), jwsPath, keys, (string relative, out string origin) =>
+        var pairedJson = Path.GetFileName(jwsPath) == ReleaseNaming.ManifestJws && InputFile.Exists(jsonPath) ? InputFile.ReadAllBytes(jsonPath) : null;
+        return Verify(InputFile.ReadAllText(jwsPath), jwsPath, keys, (string relative, out string origin) =>
         {
+            // The path was checked by VerifyManifest (relative, no character a path may not hold).
             origin = Path.GetFullPath(Path.Combine(baseDir, relative.Replace('/', Path.DirectorySeparatorChar)));
-            return File.Exists(origin) ? File.OpenRead(origin) : null;
+            return InputFile.Exists(origin) ? InputFile.OpenRead(origin) : null;
         }, pairedJson, jsonPath);
     }
 
@@ -64,9 +66,14 @@ public static class ReleaseVerifier
         }
 
         var path = manifest.Firmware.Path;
-        if (path.Length == 0 || path.StartsWith('/') || path.Contains("://", StringComparison.Ordinal) || path.Contains('\\', StringComparison.Ordinal))
+        if (InputPath.Problem(path) is { } problem)
         {
-            throw new EspReleaseException(DiagnosticCodes.ManifestInvalid, $"{origin}: firmware.path \"{path}\" is not a relative path.", origin);
+            throw new EspReleaseException(DiagnosticCodes.ManifestInvalid, $"{origin}: firmware.path is {InputPath.Quote(path)}: expected the firmware's path relative to the manifest, but {problem}. Pack and publish the release again.", origin);
+        }
+
+        if (path.StartsWith('/') || path.Contains("://", StringComparison.Ordinal) || path.Contains('\\', StringComparison.Ordinal))
+        {
+            throw new EspReleaseException(DiagnosticCodes.ManifestInvalid, $"{origin}: firmware.path {InputPath.Quote(path)} is not a relative path.", origin);
         }
 
         return (manifest, verified.Key);

@@ -1,4 +1,5 @@
 using System.Text;
+using EspRelease.Core.IO;
 
 namespace EspRelease.Core.Sdkconfig;
 
@@ -27,7 +28,7 @@ public static class KconfigFile
     public static IReadOnlyList<KconfigSymbol> Read(string path)
     {
         var full = Path.GetFullPath(path);
-        return Parse(File.ReadAllText(full), full);
+        return Parse(InputFile.ReadAllText(full), full);
     }
 
     /// <param name="text">The Kconfig source.</param>

@@ -61,19 +61,19 @@ public sealed partial class SdkconfigFile
     public static SdkconfigFile Load(string path)
     {
         var full = System.IO.Path.GetFullPath(path);
-        if (!File.Exists(full))
+        if (!InputFile.Exists(full))
         {
             throw new EspReleaseException(DiagnosticCodes.FileNotFound, $"{full}: file not found.", full, FailureKind.Usage);
         }
 
-        return Parse(File.ReadAllBytes(full), full);
+        return Parse(InputFile.ReadAllBytes(full), full);
     }
 
     /// <summary>The file if it exists; else an empty one that <see cref="Save"/> will create.</summary>
     public static SdkconfigFile LoadOrCreate(string path)
     {
         var full = System.IO.Path.GetFullPath(path);
-        return File.Exists(full) ? Parse(File.ReadAllBytes(full), full) : new SdkconfigFile(full, [], bom: false, isNew: true);
+        return InputFile.Exists(full) ? Parse(InputFile.ReadAllBytes(full), full) : new SdkconfigFile(full, [], bom: false, isNew: true);
     }
 
     /// <param name="content">The file's bytes (UTF-8, optionally with a BOM, which is kept).</param>

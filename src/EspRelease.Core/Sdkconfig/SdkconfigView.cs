@@ -1,5 +1,6 @@
 using System.Text.Json;
 using EspRelease.Core.Diagnostics;
+using EspRelease.Core.IO;
 
 namespace EspRelease.Core.Sdkconfig;
 
@@ -77,7 +78,7 @@ public sealed class SdkconfigView
         var full = Path.GetFullPath(path);
         try
         {
-            using var doc = JsonDocument.Parse(System.IO.File.ReadAllBytes(full));
+            using var doc = InputJson.Parse(InputFile.ReadAllBytes(full));
             if (doc.RootElement.ValueKind != JsonValueKind.Object)
             {
                 throw new JsonException("the top level is not a JSON object");

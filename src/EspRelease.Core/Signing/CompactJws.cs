@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using EspRelease.Core.Diagnostics;
+using EspRelease.Core.IO;
 
 namespace EspRelease.Core.Signing;
 
@@ -42,7 +43,7 @@ public static class CompactJws
         string? alg, kid;
         try
         {
-            using var header = JsonDocument.Parse(headerBytes);
+            using var header = InputJson.Parse(headerBytes);
             if (header.RootElement.ValueKind != JsonValueKind.Object)
             {
                 throw Malformed(origin, "the protected header is not a JSON object");
@@ -55,9 +56,9 @@ public static class CompactJws
                 throw Malformed(origin, "the protected header has \"crit\" extensions esp-release does not understand");
             }
         }
-        catch (JsonException)
+        catch (JsonException e)
         {
-            throw Malformed(origin, "the protected header is not JSON");
+            throw Malformed(origin, $"the protected header is not the JSON object esp-release writes ({e.Message.TrimEnd('.')})");
         }
 
         if (alg != Algorithm)

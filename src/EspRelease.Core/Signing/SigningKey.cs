@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using EspRelease.Core.Diagnostics;
+using EspRelease.Core.IO;
 using Org.BouncyCastle.Asn1.X9;
 using Org.BouncyCastle.Crypto.Digests;
 using Org.BouncyCastle.Crypto.Parameters;
@@ -56,13 +57,13 @@ public sealed class SigningKey
     {
         if (path is not null)
         {
-            if (!File.Exists(path))
+            if (!InputFile.Exists(path))
             {
                 throw new EspReleaseException(DiagnosticCodes.KeyNotFound,
                     $"{path}: signing key not found. Create one with `esp-release keygen --out {path}` (keep it out of the repository), or put the PEM in the {EnvironmentVariable} environment variable.", path, FailureKind.Usage);
             }
 
-            return FromPem(File.ReadAllText(path), path);
+            return FromPem(InputFile.ReadAllText(path), path);
         }
 
         var fromEnvironment = environment(EnvironmentVariable);

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using EspRelease.Core.Diagnostics;
+using EspRelease.Core.IO;
 
 namespace EspRelease.Core.Signing;
 
@@ -30,12 +31,12 @@ public sealed class VerificationKey
 
     public static VerificationKey Load(string path)
     {
-        if (!File.Exists(path))
+        if (!InputFile.Exists(path))
         {
             throw new EspReleaseException(DiagnosticCodes.KeyNotFound, $"{path}: key file not found. Pass the public key written by `esp-release keygen` (key.pub.pem) or the private key.", path, FailureKind.Usage);
         }
 
-        return FromPem(File.ReadAllText(path), path);
+        return FromPem(InputFile.ReadAllText(path), path);
     }
 
     /// <summary>Checks a JOSE ES256 signature (R‖S, 32 bytes each) over <paramref name="data"/>.</summary>

@@ -110,35 +110,7 @@ public sealed class IdfBuildReaderTests
     }
 
     /// <summary>nvs, otadata, ota_0 and ota_1 with the given sizes, an MD5 record and 0xFF fill, as gen_esp32part writes.</summary>
-    private static byte[] TableWithSlots(uint ota0, uint ota1)
-    {
-        var table = Enumerable.Repeat((byte)0xFF, 0xC00).ToArray();
-        (string Name, byte Type, byte Sub, uint Offset, uint Size)[] entries =
-        [
-            ("nvs", 1, 2, 0x9000, 0x4000), ("otadata", 1, 0, 0xd000, 0x2000),
-            ("ota_0", 0, 0x10, 0x10000, ota0), ("ota_1", 0, 0x11, 0x10000 + ota0, ota1),
-        ];
-        var position = 0;
-        foreach (var e in entries)
-        {
-            var record = table.AsSpan(position, 32);
-            record.Clear();
-            record[0] = 0xAA;
-            record[1] = 0x50;
-            record[2] = e.Type;
-            record[3] = e.Sub;
-            System.Buffers.Binary.BinaryPrimitives.WriteUInt32LittleEndian(record[4..], e.Offset);
-            System.Buffers.Binary.BinaryPrimitives.WriteUInt32LittleEndian(record[8..], e.Size);
-            System.Text.Encoding.ASCII.GetBytes(e.Name).CopyTo(record[12..]);
-            position += 32;
-        }
-
-#pragma warning disable CA5351 // MD5 is what the partition-table format uses; it is an integrity check, not security.
-        var md5 = System.Security.Cryptography.MD5.HashData(table.AsSpan(0, position));
-#pragma warning restore CA5351
-        table[position] = 0xEB;
-        table[position + 1] = 0xEB;
-        md5.CopyTo(table, position + 16);
-        return table;
-    }
+    private static byte[] TableWithSlots(uint ota0, uint ota1) => PartitionTableBuilder.Build(
+        ("nvs", 1, 2, 0x9000, 0x4000), ("otadata", 1, 0, 0xd000, 0x2000),
+        ("ota_0", 0, 0x10, 0x10000, ota0), ("ota_1", 0, 0x11, 0x10000 + ota0, ota1));
 }

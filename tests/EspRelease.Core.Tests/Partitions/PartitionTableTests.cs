@@ -79,4 +79,25 @@ public sealed class PartitionTableTests
         Assert.Equal(3, table.Entries.Count);
         Assert.Null(table.Md5);
     }
+
+    [Fact]
+    public void An_entry_that_would_end_past_4_GiB_is_an_error_not_a_wrapped_end()
+    {
+        // Offset + size is 0x1_0001_0000: a 32-bit end wraps to 0x10000 and the table looked valid.
+        var table = PartitionTable.Parse(PartitionTableBuilder.Build(("nvs", 1, 2, 0x9000, 0x6000), ("factory", 0, 0, 0x10000, 0x100000), ("wrap", 1, 0x81, 0xFFFF0000, 0x20000)), "wrap.bin");
+
+        var error = Assert.Single(table.Diagnostics);
+        Assert.Equal(DiagnosticCodes.PartitionPastAddressSpace, error.Code);
+        Assert.Equal("wrap.bin: partition 'wrap' at 0xffff0000 with size 0x20000 would end at 0x100010000, past the 4 GiB a 32-bit flash address reaches (the device would wrap it to 0x10000). The table is corrupt, or a size in partitions.csv is wrong; fix it and run `idf.py partition-table`.", error.Message);
+        Assert.Equal(0x1_0001_0000UL, table.Entries[2].End);
+    }
+
+    [Fact]
+    public void A_large_partition_overlaps_every_entry_inside_it_not_just_the_next()
+    {
+        var table = PartitionTable.Parse(PartitionTableBuilder.Build(("factory", 0, 0, 0x10000, 0x200000), ("nvs", 1, 2, 0x20000, 0x6000), ("spiffs", 1, 0x82, 0x30000, 0x10000)), "cover.bin");
+
+        Assert.Equal(2, table.Diagnostics.Count(d => d.Code == DiagnosticCodes.PartitionOverlap));
+        Assert.Contains(table.Diagnostics, d => d.Message.Contains("'spiffs' at 0x30000 overlaps 'factory' (0x10000–0x210000)", StringComparison.Ordinal));
+    }
 }

@@ -68,6 +68,35 @@ public sealed class ManifestFormatTests
         }
     }
 
+    [Fact]
+    public void A_signed_payload_whose_strings_are_not_Unicode_text_is_ManifestInvalid()
+    {
+        var key = SigningKey.Generate();
+        var good = ManifestSerializer.Serialize(Sample());
+        var surrogate = Encoding.UTF8.GetBytes(Encoding.UTF8.GetString(good).Replace("\"2.0.0\"", "\"2.0.0\\udbff\"", StringComparison.Ordinal));
+        var notUtf8 = Encoding.UTF8.GetBytes(Encoding.UTF8.GetString(good).Replace("\"stable\"", "\"st\u0001ble\"", StringComparison.Ordinal));
+        notUtf8[Array.IndexOf(notUtf8, (byte)1)] = 0xFE;
+
+        foreach (var (payload, found) in new[] { (surrogate, "$.version (line 4)"), (notUtf8, "$.channel (line ") })
+        {
+            var e = Assert.Throws<EspReleaseException>(() => ReleaseVerifier.VerifyManifest(CompactJws.Sign(payload, key), "m.jws", [key.PublicKey]));
+            Assert.Equal(DiagnosticCodes.ManifestInvalid, e.Diagnostic.Code);
+            Assert.Contains(found, e.Diagnostic.Message, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public void A_firmware_path_with_a_NUL_is_ManifestInvalid_not_an_ArgumentException()
+    {
+        var key = SigningKey.Generate();
+        var payload = ManifestSerializer.Serialize(Sample() with { Firmware = Sample().Firmware with { Path = "fw\0.bin" } });
+
+        var e = Assert.Throws<EspReleaseException>(() => ReleaseVerifier.VerifyManifest(CompactJws.Sign(payload, key), "m.jws", [key.PublicKey]));
+
+        Assert.Equal(DiagnosticCodes.ManifestInvalid, e.Diagnostic.Code);
+        Assert.Contains("firmware.path is \"fw\\u0000.bin\": expected the firmware's path relative to the manifest, but it holds a NUL character", e.Diagnostic.Message, StringComparison.Ordinal);
+    }
+
     private static ReleaseManifest Sample() => new()
     {
         Project = "thermostat", Version = "2.0.0", Chip = "esp32s3", ChipId = 9, MinChipRevision = 0, MaxChipRevision = 99,

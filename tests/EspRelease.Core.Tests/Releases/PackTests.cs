@@ -203,4 +203,33 @@ public sealed class PackTests
         File.Delete(release.FirmwarePath);
         Assert.Equal(DiagnosticCodes.FirmwareMissing, Assert.Throws<EspReleaseException>(() => ReleaseVerifier.VerifyLocal(release.Directory, [_key.PublicKey])).Diagnostic.Code);
     }
+
+    [Fact]
+    public void A_factory_part_past_the_flash_size_is_refused_before_anything_is_written()
+    {
+        using var temp = new TempDirectory();
+        var build = temp.CopyTree(Fixtures.SimpleOtaBuild, "build");
+        BuildFileEdit.Replace(Path.Combine(build, "flasher_args.json"), "\"offset\" : \"0xd000\"", "\"offset\" : \"0xfffff000\"");
+
+        var e = Assert.Throws<EspReleaseException>(() => Pack(build, temp.Combine("rel"), allowNonSemver: true, factory: true));
+
+        Assert.Equal(DiagnosticCodes.FactoryPartPastFlash, e.Diagnostic.Code);
+        Assert.Contains("the otadata part (8192 bytes at 0xfffff000) would end at 0x100001000, past the flash size (2MB) in flasher_args.json", e.Diagnostic.Message, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(temp.Combine("rel", "factory")) && Directory.EnumerateFiles(temp.Combine("rel", "factory"), "*.bin").Any());
+    }
+
+    [Fact]
+    public async Task A_factory_part_that_is_a_named_pipe_is_refused_without_blocking()
+    {
+        using var temp = new TempDirectory();
+        var build = temp.CopyTree(Fixtures.SimpleOtaBuild, "build");
+        var otadata = Path.Combine(build, "ota_data_initial.bin");
+        File.Delete(otadata);
+        SpecialFiles.MakeFifo(otadata);
+
+        var e = await SpecialFiles.WithinSeconds(20, () => Assert.Throws<EspReleaseException>(() => Pack(build, temp.Combine("rel"), allowNonSemver: true, factory: true)), otadata);
+
+        Assert.Equal(DiagnosticCodes.NotARegularFile, e.Diagnostic.Code);
+        Assert.Equal(otadata, e.Diagnostic.File);
+    }
 }

@@ -121,6 +121,23 @@ public sealed class CompactJwsTests
         Assert.Equal(key.KeyId, SigningKey.FromPem(key.ExportPkcs8Pem(), "priv").KeyId);
     }
 
+    [Theory]
+    [InlineData("{\"alg\":\"ES256\",\"kid\":\"\\ud800\"}", "$.kid (line 1)", "the escape \\ud800")]
+    [InlineData("{\"alg\":\"ES\u00ff256\"}", "$.alg (line 1)", "bytes that are not UTF-8 (0xFF at byte 3 of the string)")]
+    public void A_header_string_that_is_not_Unicode_text_is_JwsMalformed(string header, string where, string found)
+    {
+        var key = SigningKey.Generate();
+        var parts = CompactJws.Sign(_payload, key).Split('.');
+        // \u00ff stands for the raw byte 0xFF: Latin-1 keeps it one byte, so the header is not UTF-8.
+        var jws = Base64Url.Encode(Encoding.Latin1.GetBytes(header)) + "." + parts[1] + "." + parts[2];
+
+        var e = Assert.Throws<EspReleaseException>(() => CompactJws.Verify(jws, [key.PublicKey], "m.jws"));
+
+        Assert.Equal(DiagnosticCodes.JwsMalformed, e.Diagnostic.Code);
+        Assert.Contains($"the protected header is not the JSON object esp-release writes ({where}: expected a string of Unicode text", e.Diagnostic.Message, StringComparison.Ordinal);
+        Assert.Contains(found, e.Diagnostic.Message, StringComparison.Ordinal);
+    }
+
     private static string Refusal(string jws, VerificationKey key) =>
         Assert.Throws<EspReleaseException>(() => CompactJws.Verify(jws, [key], "m.jws")).Diagnostic.Code;
 
