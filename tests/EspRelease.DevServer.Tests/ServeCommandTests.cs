@@ -147,7 +147,7 @@ public sealed class ServeCommandTests : IDisposable
         var cli = context.LoadFromAssemblyPath(Path.Combine(AppContext.BaseDirectory, "esp-release.dll"));
         async Task<int> Run(params string[] args)
         {
-            var root = (RootCommand)cli.GetType("EspRelease.Cli.EspReleaseRootCommand", throwOnError: true)!.GetMethod("Create")!.Invoke(null, null)!;
+            var root = (RootCommand)cli.GetType("EspRelease.Cli.EspReleaseRootCommand", throwOnError: true)!.GetMethod("Create")!.Invoke(null, [args.Length > 0 ? args[0] : null])!;
             return await root.Parse(args).InvokeAsync(new InvocationConfiguration { Output = TextWriter.Null, Error = TextWriter.Null });
         }
 
@@ -277,7 +277,7 @@ public sealed class ServeCommandTests : IDisposable
 
         private Serve(string[] args)
         {
-            var root = (RootCommand)Type.GetType("EspRelease.Cli.EspReleaseRootCommand, esp-release", throwOnError: true)!.GetMethod("Create")!.Invoke(null, null)!;
+            var root = (RootCommand)Type.GetType("EspRelease.Cli.EspReleaseRootCommand, esp-release", throwOnError: true)!.GetMethod("Create")!.Invoke(null, [args.Length > 0 ? args[0] : null])!;
             _exit = root.Parse(args).InvokeAsync(new InvocationConfiguration { Output = _out, Error = _err }, _stop.Token);
         }
 
