@@ -3,7 +3,6 @@ using System.Net.Sockets;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
-using System.Text.RegularExpressions;
 using EspRelease.Core.Certificates;
 using EspRelease.Core.Diagnostics;
 using EspRelease.Core.IdfBuild;
@@ -24,7 +23,7 @@ namespace EspRelease.DevServer;
 /// first build); else the only <c>*.bin</c> at the top of the folder; else the folder itself.
 /// </para>
 /// </summary>
-public sealed partial class ServeSession : IAsyncDisposable
+public sealed class ServeSession : IAsyncDisposable
 {
     private readonly DevServer _server;
     private readonly X509Certificate2 _certificate;
@@ -229,7 +228,7 @@ public sealed partial class ServeSession : IAsyncDisposable
 
         if (project is not null)
         {
-            return ProjectName(project.Directory) is { } name
+            return CMakeProject.Name(project.Directory) is { } name
                 ? name + ".bin"
                 : throw new EspReleaseException(DiagnosticCodes.ServeFileUnknown,
                     $"{Path.Combine(project.Directory, "CMakeLists.txt")}: expected `project(<name>)` (idf.py names the app image <name>.bin), and {root} holds no {ProjectDescription.FileName} either, so the URL cannot name the firmware file. Pass it with --file NAME.",
@@ -253,19 +252,6 @@ public sealed partial class ServeSession : IAsyncDisposable
         return ProjectDescription.Read(description).AppBin.Replace('\\', '/');
     }
 
-    private static string? ProjectName(string projectDirectory)
-    {
-        var cmake = Path.Combine(projectDirectory, "CMakeLists.txt");
-        if (!System.IO.File.Exists(cmake))
-        {
-            return null;
-        }
-
-        var withoutComments = string.Join('\n', InputFile.ReadAllText(cmake).ReplaceLineEndings("\n").Split('\n').Select(l => l.Split('#')[0]));
-        var match = ProjectCall().Match(withoutComments);
-        return match.Success ? match.Groups["name"].Value : null;
-    }
-
     private static DevCertificateAuthority LoadCa(string directory)
     {
         try
@@ -280,8 +266,6 @@ public sealed partial class ServeSession : IAsyncDisposable
         }
     }
 
-    [GeneratedRegex(@"\bproject\s*\(\s*""?(?<name>[A-Za-z0-9_.+-]+)", RegexOptions.CultureInvariant)]
-    private static partial Regex ProjectCall();
 }
 
 /// <summary>What `serve --project` changed in the project.</summary>

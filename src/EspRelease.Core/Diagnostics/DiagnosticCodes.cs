@@ -190,6 +190,7 @@ public static class DiagnosticCodes
     public const string SignatureSchemeUnsupportedByChip = "ESPR2101";
     public const string AppSlotNearlyFull = "ESPR2301";
     public const string NoOtaSlots = "ESPR2302";
+    public const string BuildOfAnotherProject = "ESPR2303";
     public const string PartitionUnknownFlags = "ESPR2201";
     public const string SecureVersionIncreased = "ESPR2401";
     public const string OrderingSkipped = "ESPR2402";

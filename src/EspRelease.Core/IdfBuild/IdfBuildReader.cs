@@ -128,6 +128,30 @@ public static class IdfBuildReader
         }
 
         CheckSlots(result, app);
+        CheckProjectDirectory(result, project);
+    }
+
+    // A build copied into another project's folder (or the sample's build left in a renamed one) packs
+    // as the other project: say so while the names can still be compared.
+    private static void CheckProjectDirectory(BuildInspection result, ProjectDescription project)
+    {
+        var projectDirectory = Path.GetDirectoryName(Path.GetFullPath(result.Directory));
+        string? declared;
+        try
+        {
+            declared = projectDirectory is null ? null : CMakeProject.Name(projectDirectory);
+        }
+        catch (EspReleaseException)
+        {
+            return; // only a comparison: an unreadable CMakeLists.txt is the build's business, not this check's
+        }
+
+        if (declared is not null && declared != project.ProjectName)
+        {
+            var cmake = Path.Combine(projectDirectory!, CMakeProject.FileName);
+            result.Warn(DiagnosticCodes.BuildOfAnotherProject,
+                $"{result.Directory}: this build is of project \"{project.ProjectName}\", but {cmake} declares project({declared}): the build directory comes from another project (copied in, or built from another source tree). Run `idf.py build` in {projectDirectory}, or pass that project's own build directory.", cmake);
+        }
     }
 
     private static void CheckSlots(BuildInspection result, ImageInspection app)

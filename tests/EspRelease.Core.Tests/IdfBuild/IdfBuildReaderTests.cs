@@ -23,6 +23,28 @@ public sealed class IdfBuildReaderTests
         Assert.All(build.CrossChecks, c => Assert.True(c.Passed, c.Name));
     }
 
+    [Theory]
+    [InlineData("project(fleet_node)", true)]
+    [InlineData("# project(fleet_node)\nproject(blink)", false)]
+    [InlineData("cmake_minimum_required(VERSION 3.16)", false)]
+    public void A_build_inside_another_projects_folder_is_warned_about(string cmakeLists, bool warned)
+    {
+        using var dir = new TempDirectory();
+        File.WriteAllText(dir.Combine("CMakeLists.txt"), $"cmake_minimum_required(VERSION 3.16)\ninclude($ENV{{IDF_PATH}}/tools/cmake/project.cmake)\n{cmakeLists}\n");
+        dir.CopyTree(Fixtures.SimpleOtaBuild, "build");
+
+        var build = IdfBuildReader.Inspect(dir.Path);
+
+        Assert.True(build.Valid, string.Join("\n", build.AllDiagnostics));
+        var warning = build.AllDiagnostics.SingleOrDefault(d => d.Code == DiagnosticCodes.BuildOfAnotherProject);
+        Assert.Equal(warned, warning is not null);
+        if (warned)
+        {
+            Assert.Contains("this build is of project \"blink\", but", warning!.Message, StringComparison.Ordinal);
+            Assert.Contains("declares project(fleet_node)", warning.Message, StringComparison.Ordinal);
+        }
+    }
+
     [Fact]
     public void A_target_other_than_the_image_chip_fails()
     {
