@@ -32,6 +32,9 @@ public sealed class ToolPackageTests : IDisposable
             <configuration><packageSources><clear /></packageSources></configuration>
             """);
         var user = PackageFeed.UserEnvironment(_temp.Path);
+        // Its own ~/.dotnet too: the SDK caches where a local tool's package lies (toolResolverCache),
+        // and an earlier run's entry points at a package cache that is gone.
+        user["DOTNET_CLI_HOME"] = _temp.Combine("home");
 
         Run(Repo.Root, null, "pack", Path.Combine(Repo.Root, "src", "EspRelease.Cli"), "-c", "Release", "-nologo", "-o", feed, $"-p:EspReleaseToolRuntimeIdentifiers={rid}");
         Run(repo, user, "new", "tool-manifest");
