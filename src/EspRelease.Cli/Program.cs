@@ -7,8 +7,10 @@ var parse = EspReleaseRootCommand.Create(args.Length > 0 ? args[0] : null).Parse
 try
 {
     // No default handler: it would print a stack trace. Each verb turns its own failures into
-    // diagnostics; what still escapes is a fault of the tool and is said as one.
-    return await parse.InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
+    // diagnostics; what still escapes is a fault of the tool and is said as one. Ctrl+C and SIGTERM
+    // cancel the verb, which then has 10 s (not System.CommandLine's 2) to finish cleanly: serve
+    // stopping its connections on a loaded machine, a publish finishing the file it writes.
+    return await parse.InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false, ProcessTerminationTimeout = TimeSpan.FromSeconds(10) });
 }
 catch (Exception e)
 {
