@@ -8,9 +8,9 @@ try
 {
     // No default handler: it would print a stack trace. Each verb turns its own failures into
     // diagnostics; what still escapes is a fault of the tool and is said as one. Ctrl+C and SIGTERM
-    // cancel the verb, which then has 10 s (not System.CommandLine's 2) to finish cleanly: serve
-    // stopping its connections on a loaded machine, a publish finishing the file it writes.
-    return await parse.InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false, ProcessTerminationTimeout = TimeSpan.FromSeconds(10) });
+    // are ours (TerminationSignals says why), not System.CommandLine's.
+    using var signals = new TerminationSignals(TimeSpan.FromSeconds(10), Console.Error);
+    return await parse.InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false, ProcessTerminationTimeout = null }, signals.Token);
 }
 catch (Exception e)
 {
