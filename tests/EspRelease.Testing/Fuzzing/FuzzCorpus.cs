@@ -87,7 +87,7 @@ public sealed class FuzzCorpus
         var sdkconfigCi = File.ReadAllBytes(Path.Combine(simpleOta, "sdkconfig.ci"));
         var project = ReadTree(simpleOta);
         // The project's own sdkconfig is small (sdkconfig.ci and a target): checking the real 65 KB one
-        // takes some 50 ms, so it is one of the seeds for the file instead, picked as often as the others.
+        // takes some 50 ms, so it is one of the seeds for the file instead.
         project["sdkconfig"] = [.. "CONFIG_IDF_TARGET=\"esp32s3\"\n"u8, .. sdkconfigCi];
         // The target is esp32s3, so this file is read after sdkconfig.defaults.
         project["sdkconfig.defaults.esp32s3"] = sdkconfigCi;
@@ -128,7 +128,8 @@ public sealed class FuzzCorpus
                 .. _kconfigProjects.Select(name => new FuzzSeed("Kconfig.projbuild", File.ReadAllBytes(Path.Combine(fixtures, "idf-project", name, "main", "Kconfig.projbuild")), SeedFormat.Text)),
             ],
             ProjectFiles = project,
-            ProjectSeeds = [.. projectInputs.Select(name => new FuzzSeed(name, project[name], SeedFormat.Text)), new FuzzSeed("sdkconfig", sdkconfig, SeedFormat.Text)],
+            // The real sdkconfig is checked in some 50 ms (the small files in 1), so it is picked a quarter as often.
+            ProjectSeeds = [.. projectInputs.Select(name => new FuzzSeed(name, project[name], SeedFormat.Text) { Weight = 4 }), new FuzzSeed("sdkconfig", sdkconfig, SeedFormat.Text)],
             SdkconfigJson = new FuzzSeed("build/config/sdkconfig.json", KconfgenJson(sdkconfig), SeedFormat.Json),
             KeyPems = [new FuzzSeed("key.pub.pem", Encoding.ASCII.GetBytes(key.PublicKey.ExportPem()), SeedFormat.Text), new FuzzSeed("key.pem", Encoding.ASCII.GetBytes(key.ExportPkcs8Pem()), SeedFormat.Text)],
         };

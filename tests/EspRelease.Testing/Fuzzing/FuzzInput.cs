@@ -20,6 +20,27 @@ public sealed record FuzzSeed(string Name, byte[] Bytes, SeedFormat Format)
 {
     /// <summary>Byte ranges where the format keeps its fields (headers, descriptors, hashes); half the byte mutations land in one.</summary>
     public IReadOnlyList<(int Start, int Length)> Hot { get; init; } = [];
+
+    /// <summary>How often it is picked against the other seeds of its target (1: as often as any).</summary>
+    public int Weight { get; init; } = 1;
+
+    /// <summary>One of <paramref name="seeds"/>, each as often as its weight says.</summary>
+    public static FuzzSeed Pick(Random rng, IReadOnlyList<FuzzSeed> seeds)
+    {
+        ArgumentNullException.ThrowIfNull(rng);
+        ArgumentNullException.ThrowIfNull(seeds);
+        var ticket = rng.Next(seeds.Sum(s => s.Weight));
+        foreach (var seed in seeds)
+        {
+            ticket -= seed.Weight;
+            if (ticket < 0)
+            {
+                return seed;
+            }
+        }
+
+        return seeds[^1];
+    }
 }
 
 /// <summary>One input file of a case.</summary>

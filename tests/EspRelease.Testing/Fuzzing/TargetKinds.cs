@@ -7,7 +7,7 @@ internal sealed class MemoryTarget(string name, IReadOnlyList<FuzzSeed> seeds, F
 {
     public override FuzzInput Generate(Random rng)
     {
-        var seed = ByteMutator.Pick(rng, seeds);
+        var seed = FuzzSeed.Pick(rng, seeds);
         return FuzzInput.Of(seed.Name, Mutations.Apply(seed, rng));
     }
 
@@ -19,7 +19,7 @@ internal sealed class FileTarget(string name, IReadOnlyList<FuzzSeed> seeds, Fun
 {
     public override FuzzInput Generate(Random rng)
     {
-        var seed = ByteMutator.Pick(rng, seeds);
+        var seed = FuzzSeed.Pick(rng, seeds);
         return FuzzInput.Of(seed.Name, Mutations.Apply(seed, rng));
     }
 
@@ -40,8 +40,8 @@ internal sealed class TreeTarget(string name, IReadOnlyDictionary<string, byte[]
 {
     public override FuzzInput Generate(Random rng)
     {
-        var first = ByteMutator.Pick(rng, seeds);
-        var second = rng.Next(4) == 0 ? ByteMutator.Pick(rng, seeds) : first;
+        var first = FuzzSeed.Pick(rng, seeds);
+        var second = rng.Next(4) == 0 ? FuzzSeed.Pick(rng, seeds) : first;
         return new FuzzInput([.. new[] { first, second }.DistinctBy(seed => seed.Name).Select(seed => new FuzzFile(seed.Name, Mutations.Apply(seed, rng)))]);
     }
 
