@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using EspRelease.Core.Diagnostics;
 using EspRelease.Core.IO;
 
 namespace EspRelease.Core.Certificates;
@@ -25,7 +26,7 @@ public static partial class ProjectCaFile
                 .SelectMany(m => m.Groups["files"].Value.Split((char[])[' ', '\t', '\r', '\n'], StringSplitOptions.RemoveEmptyEntries))
                 .Select(token => token.Trim('"'))
                 .Where(token => token.EndsWith(".pem", StringComparison.OrdinalIgnoreCase))
-                .Select(token => Resolve(token, project, main))
+                .Select(token => Resolve(token, project, main, cmake))
                 .ToList();
             // A firmware may embed other PEMs too (the release's public key): the CA file is one that
             // holds certificates, or, before it exists, one not named as a key. Never a key file,
@@ -43,7 +44,7 @@ public static partial class ProjectCaFile
             var file = Path.Combine(project, config);
             if (File.Exists(file) && BundlePath().Match(InputFile.ReadAllText(file)) is { Success: true } bundle)
             {
-                return new ProjectCaLocation(Path.GetFullPath(bundle.Groups["path"].Value, project), $"{config} (CONFIG_MBEDTLS_CUSTOM_CERTIFICATE_BUNDLE_PATH)");
+                return new ProjectCaLocation(FullPath(bundle.Groups["path"].Value, project, file, "CONFIG_MBEDTLS_CUSTOM_CERTIFICATE_BUNDLE_PATH"), $"{config} (CONFIG_MBEDTLS_CUSTOM_CERTIFICATE_BUNDLE_PATH)");
             }
         }
 
@@ -53,7 +54,7 @@ public static partial class ProjectCaFile
     private static bool HoldsCertificates(string path) =>
         File.Exists(path) && InputFile.ReadAllText(path).Contains("-----BEGIN CERTIFICATE-----", StringComparison.Ordinal);
 
-    private static string Resolve(string token, string project, string main)
+    private static string Resolve(string token, string project, string main, string cmake)
     {
         var path = token
             .Replace("${project_dir}", project, StringComparison.Ordinal)
@@ -62,8 +63,18 @@ public static partial class ProjectCaFile
             .Replace("${CMAKE_CURRENT_SOURCE_DIR}", main, StringComparison.Ordinal)
             .Replace("${CMAKE_CURRENT_LIST_DIR}", main, StringComparison.Ordinal)
             .Replace("${COMPONENT_DIR}", main, StringComparison.Ordinal);
-        return Path.GetFullPath(path.Replace('/', Path.DirectorySeparatorChar), main);
+        return FullPath(path.Replace('/', Path.DirectorySeparatorChar), main, cmake, "EMBED_TXTFILES");
     }
+
+    /// <summary>
+    /// A path a project file names, made full. One that no path may be (a NUL in it) is a typed error
+    /// naming the file and the setting: the file system would answer it with an ArgumentException.
+    /// </summary>
+    private static string FullPath(string path, string baseDirectory, string file, string setting) =>
+        path.Length > 0 && InputPath.Problem(path) is { } problem
+            ? throw new EspReleaseException(DiagnosticCodes.CaFileNotFound,
+                $"{file}: {setting} names {InputPath.Quote(path)} as the CA file, which cannot be a path: {problem}. Correct it in {Path.GetFileName(file)}.", file, FailureKind.Usage)
+            : Path.GetFullPath(path, baseDirectory);
 
     [GeneratedRegex(@"EMBED_TXTFILES(?<files>[^)]*?)(?=\)|\s[A-Z_]{4,}\s)", RegexOptions.CultureInvariant)]
     private static partial Regex EmbedFiles();

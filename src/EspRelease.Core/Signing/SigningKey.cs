@@ -123,6 +123,12 @@ public sealed class SigningKey
         {
             ecdsa.ImportFromPem(pem);
         }
+        catch (PlatformNotSupportedException)
+        {
+            // A well-formed EC key whose curve OID names no curve the platform knows (a damaged or exotic key).
+            ecdsa.Dispose();
+            throw Invalid(origin, "is an EC key on a curve this system does not know; ES256 needs P-256 (prime256v1)");
+        }
         catch (Exception e) when (e is ArgumentException or CryptographicException)
         {
             ecdsa.Dispose();

@@ -1,4 +1,5 @@
 using EspRelease.Core.Certificates;
+using EspRelease.Core.Diagnostics;
 using EspRelease.Core.Signing;
 using EspRelease.Testing;
 
@@ -46,6 +47,28 @@ public sealed class ProjectCaFileTests : IDisposable
             """);
 
         Assert.Equal(Path.Combine(project, "server_certs", "ca_cert.pem"), ProjectCaFile.Locate(project).Path);
+    }
+
+    [Fact]
+    public void A_CA_file_name_with_a_NUL_is_a_typed_error_naming_the_file()
+    {
+        // Found by build/fuzz.sh (target project): a NUL in an EMBED_TXTFILES name, or in the bundle path
+        // in sdkconfig, reached Path.GetFullPath, whose ArgumentException escaped as a tool fault.
+        var project = Project("idf_component_register(SRCS \"main.c\" EMBED_TXTFILES ${project_dir}/serve\0r_certs/ca_cert.pem)\n");
+        var cmake = Path.Combine(project, "main", "CMakeLists.txt");
+
+        var e = Assert.Throws<EspReleaseException>(() => ProjectCaFile.Locate(project));
+
+        Assert.Equal(DiagnosticCodes.CaFileNotFound, e.Diagnostic.Code);
+        Assert.Equal(cmake, e.Diagnostic.File);
+        Assert.Contains("EMBED_TXTFILES names", e.Message, StringComparison.Ordinal);
+        Assert.Contains("\\u0000", e.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain('\0', e.Message);
+
+        File.WriteAllText(cmake, "idf_component_register(SRCS \"main.c\")\n");
+        File.WriteAllText(Path.Combine(project, "sdkconfig"), "CONFIG_MBEDTLS_CUSTOM_CERTIFICATE_BUNDLE_PATH=\"certs/\0ca.pem\"\n");
+        e = Assert.Throws<EspReleaseException>(() => ProjectCaFile.Locate(project));
+        Assert.Contains("CONFIG_MBEDTLS_CUSTOM_CERTIFICATE_BUNDLE_PATH names", e.Message, StringComparison.Ordinal);
     }
 
     public void Dispose() => _temp.Dispose();

@@ -58,6 +58,32 @@ public sealed class SigningKeyTests
     }
 
     [Fact]
+    public void A_key_whose_curve_no_one_knows_is_refused_as_a_key_error()
+    {
+        // Found by build/fuzz.sh (target key): one bit flipped in the curve OID of a key.pub.pem made
+        // ImportFromPem throw PlatformNotSupportedException, which escaped as a tool fault.
+        var unknownCurve = new Func<byte[], byte[]>(der =>
+        {
+            // P-256's OID, 1.2.840.10045.3.1.7, becomes 1.2.840.10045.3.1.99: well-formed, and no curve.
+            byte[] p256 = [0x06, 0x08, 0x2A, 0x86, 0x48, 0xCE, 0x3D, 0x03, 0x01, 0x07];
+            var at = der.AsSpan().IndexOf(p256);
+            Assert.True(at >= 0);
+            der[at + p256.Length - 1] = 0x63;
+            return der;
+        });
+        using var ecdsa = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var publicPem = PemEncoding.WriteString("PUBLIC KEY", unknownCurve(ecdsa.ExportSubjectPublicKeyInfo()));
+        var privatePem = PemEncoding.WriteString("PRIVATE KEY", unknownCurve(ecdsa.ExportPkcs8PrivateKey()));
+
+        foreach (var load in new Func<VerificationKey>[] { () => VerificationKey.FromPem(publicPem, "key.pub.pem"), () => SigningKey.FromPem(privatePem, "key.pem").PublicKey })
+        {
+            var e = Assert.Throws<EspReleaseException>(load);
+            Assert.Equal(DiagnosticCodes.KeyInvalid, e.Diagnostic.Code);
+            Assert.Contains("a curve this system does not know", e.Message, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
     public void A_signing_key_never_prints_its_private_part()
     {
         var key = SigningKey.Generate();
