@@ -40,6 +40,13 @@ public static class Program
             Console.Error.WriteLine(Usage);
             return 2;
         }
+        catch (InvalidOperationException e) when (e.InnerException is not null)
+        {
+            // The fuzzer's own fault (a mutator): its message, then the trace a fix needs.
+            Console.Error.WriteLine($"EspRelease.Fuzz: {e.Message}");
+            Console.Error.WriteLine(e.InnerException);
+            return 2;
+        }
     }
 
     private static int Run(string[] args)

@@ -125,7 +125,17 @@ internal sealed class FuzzRun
 
             var slot = (int)(index % _targets.Count);
             var target = _targets[slot];
-            var input = target.Generate(new Random(FuzzEngine.CaseSeed(_options.Seed, index)));
+            FuzzInput input;
+            try
+            {
+                input = target.Generate(new Random(FuzzEngine.CaseSeed(_options.Seed, index)));
+            }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                // A fault of a mutator: which case, so the same seed and --target reach it again.
+                throw new InvalidOperationException(string.Create(CultureInfo.InvariantCulture, $"generating case {index:N0} ({target.Name}, seed {_options.Seed}) threw {e.GetType().Name}: {e.Message}"), e);
+            }
+
             var started = Stopwatch.GetTimestamp();
             worker.Current = new Running(index, slot, input, started);
             var (outcome, exception) = FuzzEngine.Classify(() => target.Run(input, workspace));

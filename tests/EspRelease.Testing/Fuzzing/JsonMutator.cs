@@ -90,6 +90,9 @@ public static class JsonMutator
 
         public int End { get; set; } = -1;
 
+        /// <summary>For a name: where its value starts (after the colon, and any space or comment before it).</summary>
+        public int ValueStart { get; set; } = -1;
+
         public int MemberEnd { get; set; } = -1;
     }
 
@@ -114,6 +117,11 @@ public static class JsonMutator
                         continue;
                     case JsonTokenType.StartObject or JsonTokenType.StartArray:
                         var container = new Token(reader.TokenType == JsonTokenType.StartObject ? TokenKind.Object : TokenKind.Array, start);
+                        if (name is not null)
+                        {
+                            name.ValueStart = start;
+                        }
+
                         tokens.Add(container);
                         open.Push(container);
                         names.Push(name);
@@ -124,6 +132,11 @@ public static class JsonMutator
                         name = names.Pop();
                         break;
                     default:
+                        if (name is not null)
+                        {
+                            name.ValueStart = start;
+                        }
+
                         tokens.Add(new Token(reader.TokenType switch
                         {
                             JsonTokenType.String => TokenKind.String,
@@ -198,8 +211,9 @@ public static class JsonMutator
     {
         // The same name again: with its own value, or with another token's value (often another type).
         var name = data.AsSpan(member.Start, member.End - member.Start);
-        var own = SkipSpace(data, SkipSpace(data, member.End, 1) + 1, 1);
-        var value = rng.Next(2) == 0 ? data.AsSpan(own, member.MemberEnd - own) : Text(data, ByteMutator.Pick(rng, values));
+        // The value's start as the reader saw it. Counting from the name's end (which already holds the
+        // colon) landed past a one-character value followed by space, or inside a comment.
+        var value = rng.Next(2) == 0 ? data.AsSpan(member.ValueStart, member.MemberEnd - member.ValueStart) : Text(data, ByteMutator.Pick(rng, values));
         byte[] copy = [.. ","u8, .. name, .. ":"u8, .. value];
         return [.. data.AsSpan(0, member.MemberEnd), .. copy, .. data.AsSpan(member.MemberEnd)];
     }
