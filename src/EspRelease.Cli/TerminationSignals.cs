@@ -16,6 +16,9 @@ namespace EspRelease.Cli;
 internal sealed class TerminationSignals : IDisposable
 {
     private readonly CancellationTokenSource _cancel = new();
+
+    // Ends the grace timer when the verb finished in time, so it can never exit the process afterwards.
+    private readonly CancellationTokenSource _finished = new();
     private readonly List<PosixSignalRegistration> _registrations = [];
     private readonly TimeSpan _grace;
     private readonly TextWriter _stderr;
@@ -48,6 +51,8 @@ internal sealed class TerminationSignals : IDisposable
             registration.Dispose();
         }
 
+        _finished.Cancel();
+        _finished.Dispose();
         _cancel.Dispose();
     }
 
@@ -63,9 +68,9 @@ internal sealed class TerminationSignals : IDisposable
         }
 
         _cancel.Cancel();
-        _ = Task.Delay(_grace, CancellationToken.None).ContinueWith(
+        _ = Task.Delay(_grace, _finished.Token).ContinueWith(
             _ => Exit($"esp-release: the command did not finish within {_grace.TotalSeconds:0} s of {name}; stopping now.", exitCode),
-            TaskScheduler.Default);
+            CancellationToken.None, TaskContinuationOptions.OnlyOnRanToCompletion, TaskScheduler.Default);
     }
 
     private void Exit(string message, int exitCode)

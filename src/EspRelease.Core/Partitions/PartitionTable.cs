@@ -152,13 +152,15 @@ public sealed class PartitionTable
         // Sorted by offset, each entry must start at or after the furthest end so far (not just the previous
         // entry's end: a large partition can cover several after it). Ends are 64-bit, so nothing wraps.
         var sorted = Entries.Where(e => e.Size > 0).OrderBy(e => e.Offset).ToList();
-        for (var i = 1; i < sorted.Count; i++)
+        var covering = sorted.FirstOrDefault();
+        foreach (var entry in sorted.Skip(1))
         {
-            var covering = sorted.Take(i).MaxBy(e => e.End)!;
-            if (sorted[i].Offset < covering.End)
+            if (entry.Offset < covering!.End)
             {
-                Error(DiagnosticCodes.PartitionOverlap, $"{File}: partition '{sorted[i].Name}' at 0x{sorted[i].Offset:x} overlaps '{covering.Name}' (0x{covering.Offset:x}–0x{covering.End:x}). Fix the offsets in partitions.csv.");
+                Error(DiagnosticCodes.PartitionOverlap, $"{File}: partition '{entry.Name}' at 0x{entry.Offset:x} overlaps '{covering.Name}' (0x{covering.Offset:x}–0x{covering.End:x}). Fix the offsets in partitions.csv.");
             }
+
+            covering = entry.End > covering.End ? entry : covering;
         }
 
         foreach (var e in Entries.Where(e => (e.Flags & ~3u) != 0))
