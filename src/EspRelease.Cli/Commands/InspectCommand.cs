@@ -90,8 +90,11 @@ internal sealed class InspectCommand : Command
 
     // A path that could not be read as a file is the caller's mistake (exit 1), not an invalid image (exit 2).
     private static int ExitCode(bool valid, IEnumerable<Diagnostic> found) =>
-        found.Any(d => d.Code is DiagnosticCodes.FileUnreadable or DiagnosticCodes.NotARegularFile or DiagnosticCodes.FileNotFound) ? ExitCodes.UsageError
-        : valid ? ExitCodes.Success : ExitCodes.Invalid;
+        NotRead(found) ? ExitCodes.UsageError : valid ? ExitCodes.Success : ExitCodes.Invalid;
+
+    // The path was refused or could not be read: there is no content to describe.
+    private static bool NotRead(IEnumerable<Diagnostic> found) =>
+        found.Any(d => d.Code is DiagnosticCodes.FileUnreadable or DiagnosticCodes.NotARegularFile or DiagnosticCodes.FileNotFound);
 
     private static void Report(TextWriter stdout, bool json, DiagnosticWriter diagnostics, IEnumerable<Diagnostic> found, Action<Stream> writeJson, Action<TextWriter> writeText)
     {
@@ -105,7 +108,12 @@ internal sealed class InspectCommand : Command
             return;
         }
 
-        writeText(stdout);
+        // A file that was never read gets its error alone, not a report of "0 bytes, INVALID" beside it.
+        if (!NotRead(found))
+        {
+            writeText(stdout);
+        }
+
         diagnostics.WriteAll(found);
     }
 
