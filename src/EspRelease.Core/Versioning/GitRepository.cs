@@ -57,7 +57,7 @@ public sealed class GitRepository
         var lines = info.Split('\n', StringSplitOptions.RemoveEmptyEntries);
         if (exit != 0 || lines.Length < 3 || lines[0] != "true")
         {
-            throw NotARepository(dir, exit == 0 ? "a git directory without a work tree (bare, or inside .git)" : FirstLine(error));
+            throw NotARepository(dir, exit == 0 ? "a git directory without a work tree (bare, or inside .git)" : $"none (git says \"{FirstLine(error)}\")");
         }
 
         var shallow = lines[1] == "true";

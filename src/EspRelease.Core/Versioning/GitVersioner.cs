@@ -14,7 +14,7 @@ namespace EspRelease.Core.Versioning;
 /// </summary>
 public static class GitVersioner
 {
-    private const string FetchFix = "In GitHub Actions give actions/checkout `fetch-depth: 0` (its default, 1, fetches one commit and no tags); elsewhere run `git fetch --tags --unshallow`";
+    private const string FetchFix = "in GitHub Actions give actions/checkout `fetch-depth: 0` (its default, 1, fetches one commit and no tags); elsewhere run `git fetch --tags --unshallow`";
 
     /// <summary>Computes HEAD's version for the work tree holding <paramref name="directory"/>.</summary>
     /// <exception cref="EspReleaseException">No git, not a work tree, a shallow clone of an untagged commit, an invalid option, or no tag when one is required.</exception>
@@ -31,7 +31,7 @@ public static class GitVersioner
         if (repo.IsShallow && !tagged)
         {
             throw new EspReleaseException(DiagnosticCodes.GitShallowClone,
-                $"{dir}: expected the whole history (the version is the nearest {options.TagPrefix}<semver> tag and the commits since it), found a shallow clone whose HEAD ({Short(repo.Head)}) carries no such tag, so neither the tag nor the height can be known. {FetchFix}, then run the command again.", dir);
+                $"{dir}: expected the whole history (the version is the nearest {options.TagPrefix}<semver> tag and the commits since it), found a shallow clone whose HEAD ({Short(repo.Head)}) carries no such tag, so neither the tag nor the height can be known. Fetch the whole history: {FetchFix}; then run the command again.", dir);
         }
 
         var warnings = new List<Diagnostic>();
