@@ -23,12 +23,14 @@ public sealed class PackVersionGitTests : IDisposable
     public void Dispose() => _temp.Dispose();
 
     /// <summary>A build whose image says <paramref name="version"/>, made in the project (project_path names it).</summary>
-    private async Task<(int Exit, string Out, string Err)> Pack(string version, params string[] extra)
+    private Task<(int Exit, string Out, string Err)> Pack(string version, params string[] extra) => PackIn(_repo.Path, version, extra);
+
+    private async Task<(int Exit, string Out, string Err)> PackIn(string project, string version, params string[] extra)
     {
         var build = BuildDirectoryBuilder.Create(_temp, version);
         var description = Path.Combine(build, "project_description.json");
         var json = JsonNode.Parse(File.ReadAllText(description))!;
-        json["project_path"] = _repo.Path;
+        json["project_path"] = project;
         File.WriteAllText(description, json.ToJsonString());
         var key = _temp.Combine("keys", "key.pem");
         if (!File.Exists(key))
@@ -103,5 +105,52 @@ public sealed class PackVersionGitTests : IDisposable
 
         Assert.Equal(2, exit);
         Assert.Contains("error ESPR1413", stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Auto_checks_a_tagged_repository_like_git_and_says_the_check_was_the_default()
+    {
+        Assert.Equal(0, (await Pack($"v1.2.3-2-g{_head[..7]}", "--version", "auto")).Exit);
+
+        var (exit, _, stderr) = await Pack($"v1.2.3-1-g{_previous[..7]}", "--version", "auto");
+
+        Assert.Equal(2, exit);
+        Assert.Contains("error ESPR1403", stderr, StringComparison.Ordinal);
+        Assert.Contains("--version auto", stderr, StringComparison.Ordinal);
+        Assert.Contains("`none`", stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Auto_checks_nothing_where_git_has_no_version_to_give()
+    {
+        var outside = _temp.Combine("not-a-repository");
+        Directory.CreateDirectory(outside);
+        var (exit, _, stderr) = await PackIn(outside, "5.0.0", "--version", "auto");
+        Assert.True(exit == 0, stderr);
+
+        _repo.Git("tag", "-d", "v1.2.3");
+        (exit, _, stderr) = await Pack("5.0.0", "--version", "auto");
+        Assert.True(exit == 0, stderr);
+        Assert.DoesNotContain("ESPR14", stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Auto_still_refuses_a_shallow_clone_of_an_untagged_commit()
+    {
+        var clone = _repo.ShallowClone(_temp.Combine("clone"));
+
+        var (exit, _, stderr) = await PackIn(clone, "5.0.0", "--version", "auto");
+
+        Assert.Equal(2, exit);
+        Assert.Contains("error ESPR1412", stderr, StringComparison.Ordinal);
+        Assert.Contains("fetch-depth: 0", stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task None_checks_nothing()
+    {
+        var (exit, _, stderr) = await Pack($"v1.2.3-1-g{_previous[..7]}", "--version", "none");
+
+        Assert.True(exit == 0, stderr);
     }
 }

@@ -28,6 +28,7 @@ public sealed class TargetsEvaluationTests
         Assert.Equal(Dir(temp.Combine("firmware")), project.GetPropertyValue("EspReleaseProjectDir"));
         Assert.Equal(Dir(temp.Combine("firmware", "build")), project.GetPropertyValue("EspReleaseBuildDir"));
         Assert.Equal("false", project.GetPropertyValue("EspReleaseSkip"));
+        Assert.Equal("auto", project.GetPropertyValue("EspReleaseVersion"));
         Assert.Equal("true", project.GetPropertyValue("_EspReleaseEnabled"));
         // An empty OutDir (targets evaluated before Microsoft.Common set it) would put the release in <project>/esp-release/.
         Assert.NotEqual("", project.GetPropertyValue("OutDir"));
@@ -68,6 +69,26 @@ public sealed class TargetsEvaluationTests
         Assert.DoesNotContain(build.Log.Tasks, t => t.StartsWith("EspRelease", StringComparison.Ordinal));
         Assert.False(Directory.Exists(temp.Combine("bin")), build.Log.Text);
         Assert.False(Directory.Exists(temp.Combine("obj")), build.Log.Text);
+    }
+
+    [Fact]
+    public void By_default_a_firmware_in_a_tagged_git_repository_must_hold_the_version_git_gives_it()
+    {
+        using var temp = new TempDirectory();
+        var file = WritePackableProject(temp, "");
+        var repo = new TestGitRepository(temp.Path);
+        repo.Commit();
+        repo.Tag("v9.9.9");
+
+        var refused = Build(file, null, "EspReleasePack");
+        var skipped = Build(file, new Dictionary<string, string> { ["EspReleaseVersion"] = "none" }, "EspReleasePack");
+
+        // The fixture image says qa-test-v5.0-20220830-4-g4532e6; git says 9.9.9.
+        Assert.Equal(BuildResultCode.Failure, refused.Result.OverallResult);
+        Assert.Equal(["ESPR1403"], refused.Log.Errors.Select(e => e.Code));
+        Assert.Contains("\"9.9.9\"", refused.Log.Errors[0].Message, StringComparison.Ordinal);
+        Assert.Contains("EspReleaseVersion", refused.Log.Errors[0].Message, StringComparison.Ordinal);
+        Assert.Equal(BuildResultCode.Success, skipped.Result.OverallResult);
     }
 
     [Fact]

@@ -57,7 +57,7 @@ public static class ReleasePacker
             var version = ReleaseVersion.Parse(descriptor.Version);
             if (GitExpectedVersion.IsRequested(options.ExpectedVersion))
             {
-                warnings.AddRange(GitExpectedVersion.Ensure(version, GitExpectedVersion.ProjectDirectory(buildDir, project), app.File));
+                warnings.AddRange(GitExpectedVersion.EnsureRequested(options.ExpectedVersion!, version, GitExpectedVersion.ProjectDirectory(buildDir, project), app.File));
             }
             else
             {

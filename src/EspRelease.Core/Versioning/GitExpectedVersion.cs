@@ -13,7 +13,37 @@ public static class GitExpectedVersion
 {
     public const string Keyword = "git";
 
-    public static bool IsRequested(string? expected) => string.Equals(expected, Keyword, StringComparison.OrdinalIgnoreCase);
+    /// <summary>
+    /// The MSBuild targets' default: the same check where git can tell, nothing where it has nothing
+    /// to say (no repository, git not installed, no version tag yet), and still a refusal where its
+    /// answer would be wrong: a shallow clone of an untagged commit, the CI trap this exists for.
+    /// </summary>
+    public const string AutoKeyword = "auto";
+
+    public static bool IsRequested(string? expected) =>
+        string.Equals(expected, Keyword, StringComparison.OrdinalIgnoreCase) || IsAuto(expected);
+
+    public static bool IsAuto(string? expected) => string.Equals(expected, AutoKeyword, StringComparison.OrdinalIgnoreCase);
+
+    /// <summary><see cref="Ensure"/> for <c>git</c>, or for <c>auto</c> skipped (no warning) where git has no version to give.</summary>
+    public static IReadOnlyList<Diagnostic> EnsureRequested(string expected, ReleaseVersion actual, string projectDirectory, string imageFile)
+    {
+        try
+        {
+            return Ensure(actual, projectDirectory, imageFile);
+        }
+        catch (EspReleaseException e) when (IsAuto(expected) && e.Diagnostic.Code is DiagnosticCodes.GitNotARepository or DiagnosticCodes.GitNotInstalled or DiagnosticCodes.GitNoTag)
+        {
+            return [];
+        }
+        catch (EspReleaseException e) when (IsAuto(expected))
+        {
+            // The user never asked for this check: say where it comes from and how to choose another.
+            throw new EspReleaseException(e.Diagnostic.Code,
+                e.Diagnostic.Message + " (This is the default check, --version auto, as in MSBuild's EspReleaseVersion: pass the version you expect, or `none` to check nothing.)",
+                e.Diagnostic.File);
+        }
+    }
 
     /// <summary>Where git runs: project_description.json's project_path when it is on this machine, else the build directory (inside the project in the usual layout).</summary>
     public static string ProjectDirectory(string buildDir, ProjectDescription project) =>

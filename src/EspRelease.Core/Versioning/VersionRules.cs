@@ -40,7 +40,7 @@ public static class VersionRules
     /// <summary>Refuses when CI expected another version than the image holds.</summary>
     public static void EnsureExpected(ReleaseVersion actual, string? expected, string imageFile)
     {
-        if (expected is null || actual.Matches(expected))
+        if (expected is null || IsNone(expected) || actual.Matches(expected))
         {
             return;
         }
@@ -48,6 +48,9 @@ public static class VersionRules
         throw new EspReleaseException(DiagnosticCodes.VersionNotExpected,
             $"{imageFile}: the image's version is \"{actual.Text}\" but \"{expected}\" was expected (--version or esp-release.json). {HowToSetVersion} (e.g. `PROJECT_VER={expected}`), run `idf.py build` again, then pack.", imageFile);
     }
+
+    /// <summary><c>--version none</c>: no check (what turns off the MSBuild targets' default, <c>auto</c>).</summary>
+    public static bool IsNone(string expected) => string.Equals(expected, "none", StringComparison.OrdinalIgnoreCase);
 
     /// <summary>Non-semver versions cannot be ordered: refused unless the caller allowed them, then a loud warning.</summary>
     public static Diagnostic? EnsureOrderable(ReleaseVersion version, bool allowNonSemver, string imageFile)
