@@ -45,14 +45,15 @@ public sealed partial class ActionHarness : IDisposable
         }
     }
 
-    public ActionRun Run(Dictionary<string, string> inputs, Dictionary<string, string>? env = null, TimeSpan? timeout = null)
+    // actionFile: another copy of action.yml (default: this repository's); with it, no tool-path is added.
+    public ActionRun Run(Dictionary<string, string> inputs, Dictionary<string, string>? env = null, string? actionFile = null, TimeSpan? timeout = null)
     {
-        if (!inputs.ContainsKey("tool-path") && !inputs.ContainsKey("tool-version") && !inputs.ContainsKey("tool-source"))
+        if (actionFile is null && !inputs.ContainsKey("tool-path") && !inputs.ContainsKey("tool-version"))
         {
             inputs["tool-path"] = TestBuildTool;
         }
 
-        var action = ActionMetadata.Load(Repo.Action);
+        var action = ActionMetadata.Load(actionFile ?? Repo.Action);
         return new ActionRunner(action, new ActionRunOptions
         {
             Workspace = Workspace,
@@ -109,6 +110,30 @@ public sealed partial class ActionHarness : IDisposable
         {
             Assert.Matches("^[1-9][0-9]*$", line);
         }
+    }
+
+    /// <summary>
+    /// What a runner downloads for <c>uses: owner/repo/.github/actions/esp-release@ref</c>: the repository's
+    /// files at that ref, no .git and, here, no bin/ or obj/ of this working tree. Returns its action.yml.
+    /// </summary>
+    public string DownloadRepository()
+    {
+        var download = _temp.Combine("_actions", "esp-release", "ref");
+        foreach (var file in Directory.EnumerateFiles(Path.Combine(Repo.Root, "src"), "*", SearchOption.AllDirectories)
+            .Concat(Directory.EnumerateFiles(Path.Combine(Repo.Root, ".github"), "*", SearchOption.AllDirectories))
+            .Concat(Directory.EnumerateFiles(Repo.Root, "*.*", SearchOption.TopDirectoryOnly)))
+        {
+            var relative = Path.GetRelativePath(Repo.Root, file);
+            if (relative.Split(Path.DirectorySeparatorChar) is var parts && (parts.Contains("bin") || parts.Contains("obj")))
+            {
+                continue;
+            }
+
+            Directory.CreateDirectory(Path.GetDirectoryName(Path.Combine(download, relative))!);
+            File.Copy(file, Path.Combine(download, relative));
+        }
+
+        return Path.Combine(download, ".github", "actions", "esp-release", "action.yml");
     }
 
     public void Dispose() => _temp.Dispose();
