@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using EspRelease.Action.Tests.Harness;
+using EspRelease.MSBuild.Tests;
 using EspRelease.Testing;
 using YamlDotNet.RepresentationModel;
 
@@ -66,12 +67,12 @@ public sealed partial class WorkflowTests : IDisposable
     public void The_template_pack_installs_esp_release_workflows_which_instantiates_the_workflows_pinned_to_the_given_commit()
     {
         var packages = _temp.Combine("packages");
-        Dotnet.Run(Repo.Root, "pack", Path.Combine(Repo.Root, "templates", "EspRelease.Templates.csproj"), "-c", "Release", "-nologo",
+        Dotnet(Repo.Root, "pack", Path.Combine(Repo.Root, "templates", "EspRelease.Templates.csproj"), "-c", "Release", "-nologo",
             "-o", packages, "-p:Version=9.8.7-workflows-test", "--artifacts-path", _temp.Combine("artifacts"));
         var hive = _temp.Combine("hive");
-        Dotnet.Run(_temp.Path, "new", "install", Path.Combine(packages, "EspRelease.Templates.9.8.7-workflows-test.nupkg"), "--debug:custom-hive", hive);
+        Dotnet(_temp.Path, "new", "install", Path.Combine(packages, "EspRelease.Templates.9.8.7-workflows-test.nupkg"), "--debug:custom-hive", hive);
         var repo = _temp.Combine("firmware-repo");
-        Dotnet.Run(_temp.Path, "new", "esp-release-workflows", "-o", repo, "--action-repository", "octo/esp-release", "--action-commit", Commit,
+        Dotnet(_temp.Path, "new", "esp-release-workflows", "-o", repo, "--action-repository", "octo/esp-release", "--action-commit", Commit,
             "--no-update-check", "--debug:custom-hive", hive);
 
         var made = Directory.GetFiles(repo, "*", SearchOption.AllDirectories).Select(f => Path.GetRelativePath(repo, f).Replace('\\', '/')).Order();
@@ -83,6 +84,12 @@ public sealed partial class WorkflowTests : IDisposable
             Assert.All(uses, u => Assert.Matches(Pinned(), u));
             Assert.DoesNotContain("0000000000000000000000000000000000000000", File.ReadAllText(file), StringComparison.Ordinal);
         }
+    }
+
+    private static void Dotnet(string directory, params string[] args)
+    {
+        var (exit, output) = DotnetCli.Run(directory, null, args);
+        Assert.True(exit == 0, $"dotnet {string.Join(' ', args)} exited {exit}:\n{output}");
     }
 
     [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9_.-]*/[A-Za-z0-9_.-]+(/[^@]+)?@[0-9a-f]{40}$")]
