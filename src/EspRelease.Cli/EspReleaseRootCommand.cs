@@ -54,5 +54,6 @@ internal static class EspReleaseRootCommand
         ("ca", () => new CaCommand(format)),
         ("serve", () => new ServeCommand(format)),
         ("probe", () => new ProbeCommand(format)),
+        ("version", () => new VersionCommand(format)),
     ];
 }

@@ -29,10 +29,35 @@ public sealed class DiagnosticWriterTests
         Assert.Equal(expected, Write(DiagnosticsFormat.GitHub, new Diagnostic("ESPR1107", Severity.Error, "bad checksum.", file)));
     }
 
-    private static string Write(DiagnosticsFormat format, Diagnostic diagnostic)
+    [Fact]
+    public void GitHub_annotations_escape_what_the_runner_decodes_and_carry_the_line()
+    {
+        var text = Write(DiagnosticsFormat.GitHub, new Diagnostic("ESPR1301", Severity.Error, "100% off\nsecond line\r", "a,b:c/sdkconfig") { Line = 42 });
+
+        Assert.Equal("::error file=a%2Cb%3Ac/sdkconfig,line=42,title=ESPR1301::100%25 off%0Asecond line%0D", text);
+    }
+
+    [Fact]
+    public void GitHub_annotations_name_files_relative_to_the_workspace_and_leave_others_whole()
+    {
+        var workspace = Path.Combine(Path.GetTempPath(), "ws");
+        var inside = Path.Combine(workspace, "firmware", "build", "blink.bin");
+        var outside = Path.Combine(Path.GetTempPath(), "elsewhere", "blink.bin");
+
+        Assert.Equal("::error file=firmware/build/blink.bin,title=ESPR1107::x", Write(DiagnosticsFormat.GitHub, new Diagnostic("ESPR1107", Severity.Error, "x", inside), workspace));
+        Assert.Equal($"::error file={outside},title=ESPR1107::x", Write(DiagnosticsFormat.GitHub, new Diagnostic("ESPR1107", Severity.Error, "x", outside), workspace));
+    }
+
+    [Fact]
+    public void An_MSBuild_diagnostic_with_a_line_puts_it_in_the_canonical_origin()
+    {
+        Assert.Equal("sdkconfig(7) : error ESPR1301: insecure.", Write(DiagnosticsFormat.MSBuild, new Diagnostic("ESPR1301", Severity.Error, "insecure.", "sdkconfig") { Line = 7 }));
+    }
+
+    private static string Write(DiagnosticsFormat format, Diagnostic diagnostic, string? workspace = null)
     {
         var error = new StringWriter();
-        new DiagnosticWriter(error, format).Write(diagnostic);
+        new DiagnosticWriter(error, format, workspace).Write(diagnostic);
         return error.ToString().TrimEnd();
     }
 }

@@ -20,7 +20,7 @@ internal sealed class CommandContext
         _configOption = configOption;
         Stdout = parse.InvocationConfiguration.Output;
         Stderr = parse.InvocationConfiguration.Error;
-        Diagnostics = new DiagnosticWriter(Stderr, format);
+        Diagnostics = DiagnosticWriter.For(Stderr, format);
     }
 
     public ParseResult Parse { get; }

@@ -41,10 +41,23 @@ internal sealed class InspectCommand : Command
 
     private int Execute(ParseResult parse)
     {
+        var diagnostics = DiagnosticWriter.For(parse.InvocationConfiguration.Error, parse.GetValue(DiagnosticsFormat));
+        var results = new Dictionary<string, string?>(StringComparer.Ordinal);
+        var exitCode = Inspect(parse, diagnostics, results);
+        if (diagnostics.Format == Output.DiagnosticsFormat.GitHub)
+        {
+            results["Valid"] = exitCode == ExitCodes.Success ? "true" : "false";
+            GitHubStepResults.WriteOrWarn(parse.InvocationConfiguration.Error, Name, exitCode, results, diagnostics.Written);
+        }
+
+        return exitCode;
+    }
+
+    private int Inspect(ParseResult parse, DiagnosticWriter diagnostics, Dictionary<string, string?> results)
+    {
         var path = parse.GetRequiredValue(PathArgument);
         var json = parse.GetValue(JsonOption);
         var stdout = parse.InvocationConfiguration.Output;
-        var diagnostics = new DiagnosticWriter(parse.InvocationConfiguration.Error, parse.GetValue(DiagnosticsFormat));
 
         if (Directory.Exists(path))
         {
@@ -56,10 +69,9 @@ internal sealed class InspectCommand : Command
             }
 
             var build = IdfBuildReader.Inspect(path);
+            ResultsFile.AddBuild(results, build);
             if (parse.GetValue(ResultsFileOption) is { } resultsFile)
             {
-                var results = new Dictionary<string, string?>(StringComparer.Ordinal);
-                ResultsFile.AddBuild(results, build);
                 ResultsFile.Write(resultsFile, results);
             }
 
@@ -84,6 +96,11 @@ internal sealed class InspectCommand : Command
         }
 
         var image = AppImageReader.Inspect(path);
+        if (!NotRead(image.Diagnostics))
+        {
+            ResultsFile.AddImage(results, image);
+        }
+
         Report(stdout, json, diagnostics, image.Diagnostics, s => InspectJsonWriter.Write(s, image), t => new InspectTextWriter(t).Write(image));
         return ExitCode(image.Valid, image.Diagnostics);
     }

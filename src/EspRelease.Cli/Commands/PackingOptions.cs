@@ -26,7 +26,7 @@ internal sealed class PackingOptions
 
     public Option<string?> Version { get; } = new("--version")
     {
-        Description = "The version CI expects (e.g. the git tag, with or without a leading v). The release is refused if the image says otherwise.",
+        Description = "The version CI expects (e.g. the git tag, with or without a leading v), or \"git\": the version `esp-release version --require-tag` gives the project's HEAD (the image may hold it as git describe output of that commit, v1.2.3-4-gabc1234). The release is refused if the image says otherwise.",
     };
 
     public Option<bool> AllowNonSemver { get; } = new("--allow-non-semver")

@@ -95,7 +95,7 @@ internal sealed class PublishCommand : ReleaseCommandBase
             ReleaseTextWriter.WriteChange(context.Stdout, change, "Published");
             if (change.DeviceUrl is { } url)
             {
-                WriteDeviceUrl(context.Stdout, url, context.Get(ShowSasOption));
+                WriteDeviceUrl(context.Stdout, url, context.Get(ShowSasOption), context.Diagnostics.Format == DiagnosticsFormat.GitHub);
             }
 
             if (probe is not null)
@@ -137,10 +137,20 @@ internal sealed class PublishCommand : ReleaseCommandBase
 
     // The SAS goes to stdout only, and only when asked for: it ends up in every device's flash,
     // but a CI log is read by more people than a flash dump.
-    private static void WriteDeviceUrl(TextWriter o, AzureDeviceUrl url, bool showSas)
+    private static void WriteDeviceUrl(TextWriter o, AzureDeviceUrl url, bool showSas, bool github)
     {
         if (url.HasSas && showSas)
         {
+            if (github)
+            {
+                // Registered before it is printed: the runner hides it in this log line and every later one.
+                GitHubWorkflow.Mask(o, url.ChannelUrl.Query.TrimStart('?'));
+                foreach (var sig in url.ChannelUrl.Query.TrimStart('?').Split('&').Where(p => p.StartsWith("sig=", StringComparison.Ordinal)))
+                {
+                    GitHubWorkflow.Mask(o, sig[4..]);
+                }
+            }
+
             o.WriteLine("  device URL (holds a read-only SAS: put it in sdkconfig, keep it out of logs and tickets):");
             o.WriteLine($"    {url.ChannelUrl.AbsoluteUri}");
         }

@@ -55,6 +55,17 @@ internal abstract class ReleaseCommandBase : Command
     private async Task<int> RunAsync(ParseResult parse, CancellationToken cancellationToken)
     {
         var context = new CommandContext(parse, parse.GetValue(JsonOption), parse.GetValue(_format), ConfigOption);
+        var exitCode = await RunVerbAsync(context, parse, cancellationToken);
+        if (context.Diagnostics.Format == DiagnosticsFormat.GitHub)
+        {
+            GitHubStepResults.WriteOrWarn(context.Stderr, CommandPath(parse), exitCode, context.Results, context.Diagnostics.Written);
+        }
+
+        return exitCode;
+    }
+
+    private async Task<int> RunVerbAsync(CommandContext context, ParseResult parse, CancellationToken cancellationToken)
+    {
         try
         {
             var exitCode = await ExecuteAsync(context, cancellationToken);

@@ -32,6 +32,20 @@ internal static class ReleaseJsonWriter
         JsonDocumentWriter.Outcome(w, release.Warnings);
     });
 
+    /// <summary><c>version --json</c>: the version git gives HEAD and where it came from.</summary>
+    public static void WriteVersion(TextWriter stdout, Core.Versioning.ComputedVersion version, string? written, IReadOnlyList<Diagnostic> warnings) => JsonDocumentWriter.Write(stdout, w =>
+    {
+        w.WriteBoolean("ok", true);
+        w.WriteString("version", version.Version);
+        w.WriteString("tag", version.Tag);
+        w.WriteNumber("height", version.Height);
+        w.WriteString("commit", version.Commit);
+        w.WriteBoolean("shallow", version.Shallow);
+        w.WriteBoolean("tagged", version.Tagged);
+        w.WriteString("written", written);
+        JsonDocumentWriter.Outcome(w, warnings);
+    });
+
     /// <summary>A channel change; after a publish to a URL host, with the check from the device's side (<c>ok</c> is false when a device would fail, though the release is published).</summary>
     public static void WriteChange(TextWriter stdout, ChannelChange change, PackedRelease? packed, Core.Doctor.ProbeReport? deviceCheck = null) => JsonDocumentWriter.Write(stdout, w =>
     {

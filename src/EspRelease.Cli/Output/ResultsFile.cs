@@ -1,5 +1,6 @@
 using System.Globalization;
 using EspRelease.Core.IdfBuild;
+using EspRelease.Core.Images;
 using EspRelease.Core.IO;
 using EspRelease.Core.Releases;
 
@@ -51,14 +52,20 @@ internal static class ResultsFile
         results["BuildDirectory"] = Path.GetFullPath(build.Directory);
         if (build.App is { } app)
         {
-            results["AppImage"] = Path.GetFullPath(app.File);
-            results["Project"] = app.App?.ProjectName;
-            results["Version"] = app.App?.Version;
-            results["SecureVersion"] = app.App?.SecureVersion.ToString(CultureInfo.InvariantCulture);
-            results["IdfVersion"] = app.App?.IdfVersion;
-            results["Chip"] = app.Chip?.IdfTarget;
-            results["Sha256"] = app.FileSha256 is { } sha ? Convert.ToHexStringLower(sha) : null;
-            results["Size"] = app.Size.ToString(CultureInfo.InvariantCulture);
+            AddImage(results, app);
         }
+    }
+
+    /// <summary>What inspect says of an app image.</summary>
+    public static void AddImage(IDictionary<string, string?> results, ImageInspection app)
+    {
+        results["AppImage"] = Path.GetFullPath(app.File);
+        results["Project"] = app.App?.ProjectName;
+        results["Version"] = app.App?.Version;
+        results["SecureVersion"] = app.App?.SecureVersion.ToString(CultureInfo.InvariantCulture);
+        results["IdfVersion"] = app.App?.IdfVersion;
+        results["Chip"] = app.Chip?.IdfTarget;
+        results["Sha256"] = app.FileSha256 is { } sha ? Convert.ToHexStringLower(sha) : null;
+        results["Size"] = app.Size.ToString(CultureInfo.InvariantCulture);
     }
 }

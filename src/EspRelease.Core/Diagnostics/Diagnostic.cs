@@ -14,6 +14,9 @@ public enum Severity
 /// </summary>
 public sealed record Diagnostic(string Code, Severity Severity, string Message, string? File = null)
 {
+    /// <summary>The 1-based line of <see cref="File"/> the finding is about, when it is a text file and the line is known.</summary>
+    public int? Line { get; init; }
+
     /// <summary>The lines the device would log meeting the same problem (one per line), when it logs something telling.</summary>
     public string? DeviceLog { get; init; }
 

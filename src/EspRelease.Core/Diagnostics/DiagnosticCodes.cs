@@ -63,6 +63,18 @@ public static class DiagnosticCodes
     public const string SecureVersionBeyondEfuse = "ESPR1406";
     public const string ChannelProductMismatch = "ESPR1407";
 
+    // Versions computed from git, `esp-release version` and `--version git` (141x errors, 241x warnings).
+    public const string GitNotARepository = "ESPR1410";
+    public const string GitNotInstalled = "ESPR1411";
+    public const string GitShallowClone = "ESPR1412";
+    public const string GitNoTag = "ESPR1413";
+    public const string GitOptionInvalid = "ESPR1414";
+    public const string GitFailed = "ESPR1415";
+    public const string GitNoTagWarning = "ESPR2410";
+    public const string VersionFileIgnoredByCMake = "ESPR2411";
+    public const string VersionFileIgnoredBySdkconfig = "ESPR2412";
+    public const string VersionFromDirtyTree = "ESPR2413";
+
     // Keys, signatures and manifests (15xx).
     public const string KeyNotFound = "ESPR1501";
     public const string KeyInvalid = "ESPR1502";

@@ -16,7 +16,8 @@ public sealed record ProjectDescription(
     string? BuildType,
     string? IdfVersion,
     string? MinRev,
-    string? MaxRev)
+    string? MaxRev,
+    string? ProjectPath = null)
 {
     public const string FileName = "project_description.json";
 
@@ -43,7 +44,8 @@ public sealed record ProjectDescription(
             Optional(root, "build_type"),
             Optional(root, "git_revision"),
             Optional(root, "min_rev"),
-            Optional(root, "max_rev"));
+            Optional(root, "max_rev"),
+            Optional(root, "project_path"));
     }
 
     internal static string Required(JsonElement obj, string name) =>

@@ -55,7 +55,14 @@ public static class ReleasePacker
             }
 
             var version = ReleaseVersion.Parse(descriptor.Version);
-            VersionRules.EnsureExpected(version, options.ExpectedVersion, app.File);
+            if (GitExpectedVersion.IsRequested(options.ExpectedVersion))
+            {
+                warnings.AddRange(GitExpectedVersion.Ensure(version, GitExpectedVersion.ProjectDirectory(buildDir, project), app.File));
+            }
+            else
+            {
+                VersionRules.EnsureExpected(version, options.ExpectedVersion, app.File);
+            }
             if (VersionRules.EnsureOrderable(version, options.AllowNonSemver, app.File) is { } skipped)
             {
                 warnings.Add(skipped);

@@ -93,8 +93,8 @@ public static partial class SdkconfigSecurity
     {
         ArgumentNullException.ThrowIfNull(report);
         var findings = report.Findings.Select(f => allowInsecure
-            ? new Diagnostic(f.WarningCode, Severity.Warning, "INSECURE RELEASE (--allow-insecure): " + f.Message, f.Setting.File)
-            : new Diagnostic(f.ErrorCode, Severity.Error, f.Message + " The release is refused; --allow-insecure packs it anyway (for test devices only).", f.Setting.File));
+            ? new Diagnostic(f.WarningCode, Severity.Warning, "INSECURE RELEASE (--allow-insecure): " + f.Message, f.Setting.File) { Line = f.Setting.Line }
+            : new Diagnostic(f.ErrorCode, Severity.Error, f.Message + " The release is refused; --allow-insecure packs it anyway (for test devices only).", f.Setting.File) { Line = f.Setting.Line });
         return [.. findings, .. report.Notes];
     }
 
