@@ -152,7 +152,13 @@ public sealed class ActionRunner(ActionMetadata action, ActionRunOptions options
             _fileCommands.Append(System.IO.File.ReadAllText(file)).Append('\n');
         }
 
-        var outputs = FileCommands.Parse(output).ToDictionary(o => o.Key, o => o.Value, StringComparer.OrdinalIgnoreCase);
+        // A name written twice keeps its last value, as on the runner.
+        var outputs = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var (name, value) in FileCommands.Parse(output))
+        {
+            outputs[name] = value;
+        }
+
         if (step.Id is { } id)
         {
             _outputs[id] = outputs;
