@@ -46,7 +46,8 @@ public sealed partial class ActionHarness : IDisposable
     }
 
     // actionFile: another copy of action.yml (default: this repository's); with it, no tool-path is added.
-    public ActionRun Run(Dictionary<string, string> inputs, Dictionary<string, string>? env = null, string? actionFile = null, TimeSpan? timeout = null)
+    // tag: the run was triggered by pushing this tag (GITHUB_REF_TYPE=tag); else by a push to main.
+    public ActionRun Run(Dictionary<string, string> inputs, Dictionary<string, string>? env = null, string? actionFile = null, TimeSpan? timeout = null, string? tag = null)
     {
         if (actionFile is null && !inputs.ContainsKey("tool-path") && !inputs.ContainsKey("tool-version"))
         {
@@ -60,6 +61,8 @@ public sealed partial class ActionHarness : IDisposable
             RunnerRoot = RunnerRoot,
             Inputs = inputs,
             Env = env ?? [],
+            RefType = tag is null ? "branch" : "tag",
+            RefName = tag ?? "main",
             StepTimeout = timeout ?? TimeSpan.FromMinutes(3),
         }).Run();
     }
