@@ -37,6 +37,15 @@ public sealed partial class WorkflowTests : IDisposable
     }
 
     [Fact]
+    public void The_README_shows_the_Azure_workflow_exactly_as_the_template_ships_it()
+    {
+        var readme = File.ReadAllText(Path.Combine(Repo.Root, "README.md")).ReplaceLineEndings("\n");
+        var workflow = File.ReadAllText(Path.Combine(Repo.WorkflowTemplates, ".github", "workflows", "firmware-azure.yml")).ReplaceLineEndings("\n");
+
+        Assert.Contains("```yaml\n" + workflow + "```", readme, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Workflows_ask_for_least_permissions_keep_no_credentials_and_put_no_expression_in_a_script()
     {
         foreach (var file in Workflows())
