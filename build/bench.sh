@@ -105,6 +105,30 @@ printf '%-28s %6d %6d\n' "esp-release pack" "$pack_min" "$pack_med"
 awk -v i="$insp_med" -v b="$baseline" 'BEGIN { r = i / b; printf "inspect / (empty + sha256sum) = %.2f (target <= 1.30): %s\n", r, (r <= 1.3 ? "met" : "NOT met") }'
 awk -v p="$pack_med" -v e="$empty_med" 'BEGIN { d = p - e; printf "pack - empty program = %d ms (target < 300): %s; pack / empty program = %.2f\n", d, (d < 300 ? "met" : "NOT met"), p / e }'
 
+# `esp-release version` on a repository of 20,000 commits with a v-tag every 100 (git fast-import),
+# HEAD 7 commits after the last: against the least any tool must do, the empty program's start plus
+# reading the commit graph once (`git log --format='%H %P'`). Target: <= 2.0 x that.
+python3 - <<'PY' | (git init -q "$work/history" && cd "$work/history" && git fast-import --quiet && git checkout -q main)
+import sys
+for i in range(1, 20001):
+    sys.stdout.write(f"commit refs/heads/main\nmark :{i}\ncommitter bench <bench@example.com> {1700000000 + i} +0000\ndata 2\nc\n")
+    if i > 1:
+        sys.stdout.write(f"from :{i - 1}\n")
+    sys.stdout.write(f"M 644 inline f.txt\ndata {len(str(i))}\n{i}\n\n")
+    if i % 100 == 0:
+        sys.stdout.write(f"reset refs/tags/v1.{i // 100}.0\nfrom :{i}\n\n")
+PY
+for _ in 1 2 3 4 5 6 7; do git -C "$work/history" -c user.name=bench -c user.email=bench@example.com commit -q --allow-empty -m c; done
+git_log() { git -C "$work/history" log --format='%H %P' HEAD --; }
+version() { (cd "$work/history" && dotnet "$cli" version); }
+[ "$(version 2>/dev/null)" = "1.200.1-alpha.0.7" ] || { echo "bench: esp-release version gave '$(version)' on the generated history, not 1.200.1-alpha.0.7" >&2; exit 1; }
+read -r log_min log_med < <(measure git_log)
+read -r ver_min ver_med < <(measure version)
+printf 'history: 20007 commits, 200 tags, %d runs each (ms)\n' "$runs"
+printf '%-28s %6d %6d\n' "git log (the graph)" "$log_min" "$log_med"
+printf '%-28s %6d %6d\n' "esp-release version" "$ver_min" "$ver_med"
+awk -v v="$ver_med" -v b="$((empty_med + log_med))" 'BEGIN { r = v / b; printf "version / (empty + git log) = %.2f (target <= 2.00): %s\n", r, (r <= 2.0 ? "met" : "NOT met") }'
+
 [ -n "${SKIP_MSBUILD:-}" ] && exit 0
 
 # The package from a local feed, in a project of its own, as a user has it (restored once, offline).

@@ -53,7 +53,7 @@ public sealed class GitRepository
         }
 
         var limit = timeout ?? DefaultTimeout;
-        var (exit, info, error) = Run(dir, limit, "rev-parse", "--is-inside-work-tree", "--is-shallow-repository", "--show-toplevel");
+        var (exit, info, error) = Run(dir, limit, null, "rev-parse", "--is-inside-work-tree", "--is-shallow-repository", "--show-toplevel");
         var lines = info.Split('\n', StringSplitOptions.RemoveEmptyEntries);
         if (exit != 0 || lines.Length < 3 || lines[0] != "true")
         {
@@ -61,24 +61,29 @@ public sealed class GitRepository
         }
 
         var shallow = lines[1] == "true";
-        // `git log HEAD` fails only when HEAD has no commit yet; rev-parse tells that apart from a real failure.
-        var (headExit, headOut, _) = Run(dir, limit, "rev-parse", "--verify", "--quiet", "HEAD^{commit}");
+        // %(*objectname) is the commit an annotated tag points to; empty for a lightweight tag. Read
+        // while git log runs: the two are independent, and the log is most of the time spent.
+        var tagRefs = Task.Run(() => Checked(dir, limit, null, "for-each-ref", "--format=%(refname:strip=2) %(objectname) %(*objectname)", "refs/tags"));
+        // Parsed line by line as git writes it (a large history is megabytes of text); the first line is HEAD.
         string? head = null;
         var parents = new Dictionary<string, string[]>(StringComparer.Ordinal);
-        if (headExit == 0)
+        var (logExit, _, logError) = Run(dir, limit, line =>
         {
-            head = headOut.Trim();
-            var log = Checked(dir, limit, "-c", "log.showSignature=false", "log", "--no-color", "--format=%H %P", head, "--");
-            foreach (var line in log.Split('\n', StringSplitOptions.RemoveEmptyEntries))
+            var shas = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+            if (shas.Length > 0)
             {
-                var shas = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+                head ??= shas[0];
                 parents[shas[0]] = shas[1..];
             }
+        }, "-c", "log.showSignature=false", "log", "--no-color", "--format=%H %P", "--");
+        // `git log` (of HEAD) in a repository without commits is no failure: there is no version tag yet.
+        if (logExit != 0 && !logError.Contains("does not have any commits yet", StringComparison.Ordinal))
+        {
+            throw Failed(dir, ["log"], logExit, logError);
         }
 
         var tags = new List<(string, string)>();
-        // %(*objectname) is the commit an annotated tag points to; empty for a lightweight tag.
-        var refs = Checked(dir, limit, "for-each-ref", "--format=%(refname:strip=2) %(objectname) %(*objectname)", "refs/tags");
+        var refs = tagRefs.GetAwaiter().GetResult();
         foreach (var line in refs.Split('\n', StringSplitOptions.RemoveEmptyEntries))
         {
             var parts = line.Split(' ');
@@ -88,19 +93,18 @@ public sealed class GitRepository
         return new GitRepository(dir, lines[2], shallow, head, parents, tags);
     }
 
-    private static string Checked(string dir, TimeSpan limit, params string[] args)
+    private static string Checked(string dir, TimeSpan limit, Action<string>? onLine, params string[] args)
     {
-        var (exit, output, error) = Run(dir, limit, args);
-        if (exit != 0)
-        {
-            throw new EspReleaseException(DiagnosticCodes.GitFailed,
-                $"{dir}: `git {string.Join(' ', args)}` was expected to succeed but exited {exit}: {FirstLine(error)}. Run it yourself in that directory to see why, fix the repository, then run esp-release again.", dir);
-        }
-
-        return output;
+        var (exit, output, error) = Run(dir, limit, onLine, args);
+        return exit == 0 ? output : throw Failed(dir, args, exit, error);
     }
 
-    private static (int Exit, string Output, string Error) Run(string dir, TimeSpan limit, params string[] args)
+    private static EspReleaseException Failed(string dir, string[] args, int exit, string error) =>
+        new(DiagnosticCodes.GitFailed,
+            $"{dir}: `git {string.Join(' ', args)}` was expected to succeed but exited {exit}: {FirstLine(error)}. Run it yourself in that directory to see why, fix the repository, then run esp-release again.", dir);
+
+    // onLine: given each line of standard output as git writes it; the output is then not kept.
+    private static (int Exit, string Output, string Error) Run(string dir, TimeSpan limit, Action<string>? onLine, params string[] args)
     {
         var start = new ProcessStartInfo("git")
         {
@@ -131,7 +135,7 @@ public sealed class GitRepository
 
         using (process)
         {
-            var output = process.StandardOutput.ReadToEndAsync();
+            var output = onLine is null ? process.StandardOutput.ReadToEndAsync() : Task.Run(() => ReadLines(process.StandardOutput, onLine));
             var error = process.StandardError.ReadToEndAsync();
             if (!process.WaitForExit(limit))
             {
@@ -142,6 +146,16 @@ public sealed class GitRepository
 
             return (process.ExitCode, output.GetAwaiter().GetResult(), error.GetAwaiter().GetResult());
         }
+    }
+
+    private static string ReadLines(StreamReader reader, Action<string> onLine)
+    {
+        while (reader.ReadLine() is { } line)
+        {
+            onLine(line);
+        }
+
+        return "";
     }
 
     private static EspReleaseException NotARepository(string dir, string found)
