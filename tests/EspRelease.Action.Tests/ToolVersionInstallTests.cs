@@ -91,5 +91,21 @@ public sealed class ToolVersionInstallTests : IDisposable, IClassFixture<ToolFee
         Assert.False(File.Exists(Path.Combine(_h.RunnerRoot, "tool-cache", "esp-release", "tool-9.9.9", "dotnet-esp-release")));
     }
 
+    [Fact]
+    public void A_relative_tool_source_is_relative_to_the_working_directory()
+    {
+        var firmware = Path.Combine(_h.Workspace, "firmware");
+        var inputs = Inspect(_feed.Version);
+        inputs["working-directory"] = "firmware";
+        inputs["build-dir"] = "build";
+        inputs["tool-source"] = Path.GetRelativePath(firmware, _feed.Directory);
+
+        var run = _h.Run(inputs, _env);
+
+        Assert.True(run.Succeeded, run.ToString());
+        _h.AssertClean(run);
+        Assert.Equal(ActionHarness.FixtureVersion, run.Outputs["version"]);
+    }
+
     private static TimeSpan Install(ActionRun run) => run.Steps.Single(s => s.Step.Id == "install").Took;
 }
