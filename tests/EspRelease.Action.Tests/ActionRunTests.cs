@@ -158,6 +158,28 @@ public sealed class ActionRunTests : IDisposable
         Assert.Contains(run.Annotations, a => a.Name == "error" && a.Data.Contains("is not a directory", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public void A_relative_tool_path_is_relative_to_the_working_directory()
+    {
+        // ../tools/esp-release from firmware/; from the workspace it would point outside it, at nothing.
+        var tools = Directory.CreateDirectory(Path.Combine(_h.Workspace, "tools")).FullName;
+        Directory.CreateSymbolicLink(Path.Combine(tools, "esp-release"), ActionHarness.TestBuildTool);
+        var inputs = new Dictionary<string, string>
+        {
+            ["command"] = "inspect",
+            ["working-directory"] = "firmware",
+            ["build-dir"] = "build",
+            ["tool-path"] = "../tools/esp-release",
+        };
+
+        var run = _h.Run(inputs);
+
+        Assert.True(run.Succeeded, run.ToString());
+        _h.AssertClean(run);
+        Assert.Equal(Path.Combine(tools, "esp-release"), run.StepOutputs["locate"]["dir"]);
+        Assert.Equal(ActionHarness.FixtureVersion, run.Outputs["version"]);
+    }
+
     [Theory]
     [InlineData("command", "deploy", "is not one this action runs")]
     [InlineData("factory", "yes", "neither true nor false")]

@@ -18,11 +18,17 @@ case "$ESPR_MODE" in
     fi
     ;;
   version)
-    if [ ! -x "$dir/dotnet-esp-release" ]; then
+    # A package version's content never changes, so the folder locate.sh named after it is reused as
+    # it is, whatever feed it came from (on a self-hosted runner the tool cache outlives the job).
+    if [ -x "$dir/dotnet-esp-release" ]; then
+      echo "esp-release: EspRelease.Tool $ESPR_TOOL_VERSION installed before ($dir)"
+    else
       source_args=()
       [ -z "${ESPR_TOOL_SOURCE:-}" ] || source_args=(--add-source "$ESPR_TOOL_SOURCE")
+      # dotnet's own message (not found, feed unreachable) is in the log; the annotation and the summary
+      # say which version was looked for where.
       dotnet tool install EspRelease.Tool --version "$ESPR_TOOL_VERSION" --tool-path "$dir" "${source_args[@]}" ||
-        fail "dotnet tool install EspRelease.Tool --version $ESPR_TOOL_VERSION failed (see above): check tool-version${ESPR_TOOL_SOURCE:+ and tool-source}."
+        fail "EspRelease.Tool $ESPR_TOOL_VERSION could not be installed from ${ESPR_TOOL_SOURCE:+$ESPR_TOOL_SOURCE or }the NuGet feeds configured for the workspace (dotnet tool install failed, see the log): check tool-version${ESPR_TOOL_SOURCE:+ and tool-source}."
     fi
     output exe "$dir/dotnet-esp-release"
     ;;

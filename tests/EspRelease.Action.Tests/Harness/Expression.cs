@@ -12,14 +12,13 @@ namespace EspRelease.Action.Tests.Harness;
 /// </summary>
 public sealed class Expression
 {
-    private readonly string _text;
+    private readonly ExpressionScanner _scanner;
     private readonly Func<IReadOnlyList<string>, object?> _context;
     private readonly Func<string, bool> _status;
-    private int _at;
 
     private Expression(string text, Func<IReadOnlyList<string>, object?> context, Func<string, bool> status)
     {
-        _text = text;
+        _scanner = new ExpressionScanner(text);
         _context = context;
         _status = status;
     }
@@ -31,10 +30,9 @@ public sealed class Expression
     {
         var e = new Expression(text, context, status);
         var value = e.Or();
-        e.SkipSpace();
-        if (e._at != text.Length)
+        if (!e._scanner.AtEnd)
         {
-            throw e.Unsupported("unexpected text");
+            throw e._scanner.Unsupported("unexpected text");
         }
 
         return value;
@@ -130,19 +128,18 @@ public sealed class Expression
 
     private object? Primary()
     {
-        SkipSpace();
         if (Take("("))
         {
             var inner = Or();
             return Take(")") ? inner : throw Unsupported("')' expected");
         }
 
-        if (Peek() == '\'')
+        if (_scanner.Peek() == '\'')
         {
-            return StringLiteral();
+            return _scanner.StringLiteral();
         }
 
-        var name = Identifier() ?? throw Unsupported("an operand expected");
+        var name = _scanner.Identifier() ?? throw Unsupported("an operand expected");
         if (Take("("))
         {
             if (!Take(")") || name is not ("always" or "success" or "failure"))
@@ -164,61 +161,18 @@ public sealed class Expression
         }
 
         var path = new List<string> { name };
-        while (Peek() == '.')
+        while (_scanner.Peek() == '.')
         {
-            _at++;
-            path.Add(Identifier() ?? throw Unsupported("a property name expected after '.'"));
+            _scanner.Skip();
+            path.Add(_scanner.Identifier() ?? throw Unsupported("a property name expected after '.'"));
         }
 
-        if (Peek() is '[' or '*')
+        if (_scanner.Peek() is '[' or '*')
         {
             throw Unsupported("index or filter syntax");
         }
 
         return _context(path);
-    }
-
-    private string StringLiteral()
-    {
-        var s = new StringBuilder();
-        _at++;
-        while (_at < _text.Length)
-        {
-            var c = _text[_at++];
-            if (c != '\'')
-            {
-                s.Append(c);
-            }
-            else if (Peek() == '\'')
-            {
-                s.Append('\'');
-                _at++;
-            }
-            else
-            {
-                return s.ToString();
-            }
-        }
-
-        throw Unsupported("unterminated string");
-    }
-
-    private string? Identifier()
-    {
-        SkipSpace();
-        var start = _at;
-        while (_at < _text.Length && (char.IsAsciiLetterOrDigit(_text[_at]) || _text[_at] is '_' or '-'))
-        {
-            _at++;
-        }
-
-        if (_at == start)
-        {
-            return null;
-        }
-
-        var name = _text[start.._at];
-        return char.IsAsciiLetter(name[0]) || name[0] == '_' ? name : throw Unsupported($"'{name}' (numbers are not supported)");
     }
 
     // GitHub: strings compare ignoring case; values of different types are compared as numbers.
@@ -240,34 +194,8 @@ public sealed class Expression
         _ => double.NaN,
     };
 
-    private bool Take(string token)
-    {
-        SkipSpace();
-        if (string.CompareOrdinal(_text, _at, token, 0, token.Length) != 0)
-        {
-            return false;
-        }
+    // Shorthands: the grammar above reads mostly as Take and Unsupported.
+    private bool Take(string token) => _scanner.Take(token);
 
-        // "!" is not the start of "!=", and "==" not of "===".
-        if (token == "!" && Peek(1) == '=')
-        {
-            return false;
-        }
-
-        _at += token.Length;
-        return true;
-    }
-
-    private char Peek(int ahead = 0) => _at + ahead < _text.Length ? _text[_at + ahead] : '\0';
-
-    private void SkipSpace()
-    {
-        while (_at < _text.Length && char.IsWhiteSpace(_text[_at]))
-        {
-            _at++;
-        }
-    }
-
-    private NotSupportedException Unsupported(string what) =>
-        new($"expression '{_text}': {what} at offset {_at}; the action harness does not evaluate it (extend it, or the runner may read it otherwise)");
+    private NotSupportedException Unsupported(string what) => _scanner.Unsupported(what);
 }
