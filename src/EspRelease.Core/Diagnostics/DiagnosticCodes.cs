@@ -175,6 +175,35 @@ public static class DiagnosticCodes
     public const string HttpFirmwareUrlWarning = "ESPR2814";
     public const string WeakCertificateVerificationWarning = "ESPR2815";
 
+    // The doctor (196x-199x errors, 296x-299x warnings): what the device prints, or would print, on
+    // the OTA path; one code per cause, the same whether read from a serial log or predicted from the
+    // project. 1960-1989 are the causes a log shows; 1990-1999 and 2990-2999 the project checks' own.
+    public const string DeviceCaNotTrusted = "ESPR1960";
+    public const string DeviceNameMismatch = "ESPR1961";
+    public const string DeviceCertificateDates = "ESPR1962";
+    public const string DeviceTlsHandshake = "ESPR1963";
+    public const string DeviceHostUnreachable = "ESPR1964";
+    public const string DeviceConnectionRefused = "ESPR1965";
+    public const string DeviceConnectionReset = "ESPR1966";
+    public const string DeviceTimeout = "ESPR1967";
+    public const string DeviceDnsFailed = "ESPR1968";
+    public const string DeviceHttpConnect = "ESPR1969";
+    public const string DeviceHttpStatus = "ESPR1970";
+    public const string DeviceAzureAuthentication = "ESPR1971";
+    public const string DeviceAzurePermission = "ESPR1972";
+    public const string DeviceAzureNotFound = "ESPR1973";
+    public const string DeviceInvalidMagic = "ESPR1974";
+    public const string DeviceChipMismatch = "ESPR1975";
+    public const string DeviceImageTooLarge = "ESPR1976";
+    public const string DeviceOtaValidateFailed = "ESPR1977";
+    public const string DeviceSecureVersionTooLow = "ESPR1978";
+    public const string DeviceImageHeaderUnread = "ESPR1979";
+    public const string DeviceContentLength = "ESPR1980";
+    public const string DeviceRolledBack = "ESPR1981";
+    public const string DeviceSecureBootSignature = "ESPR1982";
+    public const string DeviceVerificationOff = "ESPR1983";
+    public const string DeviceRequestTooLong = "ESPR1984";
+
     // Certificates and TLS (19xx).
     public const string CertificateFileInvalid = "ESPR1901";
     public const string CertificateNotTrusted = "ESPR1902";
