@@ -204,6 +204,11 @@ public static class DiagnosticCodes
     public const string DeviceVerificationOff = "ESPR1983";
     public const string DeviceRequestTooLong = "ESPR1984";
 
+    // The doctor's project-only checks (199x errors, 299x warnings): what only the project shows.
+    public const string DoctorVersionLost = "ESPR1990";
+    public const string DoctorCaExpires = "ESPR2990";
+    public const string DoctorBuildCaDiffers = "ESPR2991";
+
     // Certificates and TLS (19xx).
     public const string CertificateFileInvalid = "ESPR1901";
     public const string CertificateNotTrusted = "ESPR1902";

@@ -13,5 +13,8 @@ public sealed class DoctorReport
     /// <summary>Checks that could not run (the server could not be reached, no project given): exit 3 when nothing else failed.</summary>
     public List<Diagnostic> NotChecked { get; } = [];
 
+    /// <summary>Checks that did not apply and why (no URL known, no build directory): said so the silence is not read as a pass; not a failure.</summary>
+    public List<string> Skipped { get; } = [];
+
     public bool FailureFound => Findings.Any(f => f.Severity == Severity.Error);
 }

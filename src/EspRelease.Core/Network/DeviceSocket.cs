@@ -32,7 +32,7 @@ internal static class DeviceSocket
         throw other is not null ? WrongFamily(url, target, other) : Refused(url, target, error!.Value, timeouts.Connect);
     }
 
-    private static async Task<IReadOnlyList<IPAddress>> ResolveAsync(Uri url, string host, TimeSpan timeout, CancellationToken cancellationToken)
+    internal static async Task<IReadOnlyList<IPAddress>> ResolveAsync(Uri url, string host, TimeSpan timeout, CancellationToken cancellationToken)
     {
         if (IPAddress.TryParse(host, out var literal))
         {
@@ -70,7 +70,7 @@ internal static class DeviceSocket
             $"Check the spelling and that the device's DNS server knows the name, or use the server's IP address.{local}");
     }
 
-    private static async Task<(Socket? Socket, SocketError? Error)> TryConnectAsync(IPEndPoint target, TimeSpan timeout, CancellationToken cancellationToken)
+    internal static async Task<(Socket? Socket, SocketError? Error)> TryConnectAsync(IPEndPoint target, TimeSpan timeout, CancellationToken cancellationToken)
     {
         var socket = new Socket(target.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
         using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -99,7 +99,7 @@ internal static class DeviceSocket
 
     // The same port over the other family: another address the name resolved to, or, for an address
     // of this machine, its counterpart (127.0.0.1 and ::1, the machine's other addresses).
-    private static async Task<IPEndPoint?> OtherFamilyListenerAsync(IPEndPoint failed, IReadOnlyList<IPAddress> resolved, CancellationToken cancellationToken)
+    internal static async Task<IPEndPoint?> OtherFamilyListenerAsync(IPEndPoint failed, IReadOnlyList<IPAddress> resolved, CancellationToken cancellationToken)
     {
         var family = failed.AddressFamily;
         var candidates = resolved.Where(a => a.AddressFamily != family).ToList();
@@ -145,7 +145,7 @@ internal static class DeviceSocket
         }
     }
 
-    private static EspReleaseException WrongFamily(Uri url, IPEndPoint failed, IPEndPoint listening)
+    internal static EspReleaseException WrongFamily(Uri url, IPEndPoint failed, IPEndPoint listening)
     {
         var (urlFamily, otherFamily) = (NetworkError.Family(failed.Address), NetworkError.Family(listening.Address));
         return NetworkError.Create(DiagnosticCodes.ServerWrongFamily, NetworkPhase.Connect, url, failed,
@@ -158,7 +158,7 @@ internal static class DeviceSocket
                 : $"Make the server listen on IPv6 too (e.g. `-accept [::]:{failed.Port}`, nginx `listen [::]:{failed.Port} ssl;`), or use the server's IPv4 address in the URL.");
     }
 
-    private static EspReleaseException Refused(Uri url, IPEndPoint target, SocketError error, TimeSpan timeout)
+    internal static EspReleaseException Refused(Uri url, IPEndPoint target, SocketError error, TimeSpan timeout)
     {
         var at = NetworkError.Format(target);
         return error switch
