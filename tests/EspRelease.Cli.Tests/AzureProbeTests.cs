@@ -1,6 +1,5 @@
 using System.Text.Json;
 using EspRelease.Core.Hosts;
-using EspRelease.Core.Releases;
 using EspRelease.Core.Signing;
 using EspRelease.Testing;
 
@@ -20,20 +19,10 @@ public sealed class AzureProbeTests(AzuriteFixture fixture) : IDisposable
 
     private async Task<(AzureDeviceUrl Url, string PublicKey)> PublishAsync()
     {
-        var azurite = fixture.Azurite;
-        var host = AzureBlobHost.Open($"azure://{Azurite.AccountName}/probe-{Guid.NewGuid():n}", azurite.Environment);
-        var release = ReleasePacker.Pack(new PackOptions
-        {
-            BuildDirectory = BuildDirectoryBuilder.Create(_temp, "3.0.0"),
-            OutputDirectory = _temp.Combine("release"),
-            Key = _key,
-            Created = DateTimeOffset.FromUnixTimeSeconds(1767225600),
-        });
-        var change = await ReleasePublisher.PublishAsync(host, release, "stable", new ChannelOptions { Key = _key, Created = release.Manifest.Created }, null, CancellationToken.None);
-        change = await AzureDeviceUrl.AttachAsync(host, change, "esp-release-read", TimeSpan.FromDays(30), CancellationToken.None);
+        var url = await AzuriteRelease.PublishAsync(fixture.Azurite, _temp, _key);
         var publicKey = _temp.Combine("key.pub.pem");
         File.WriteAllText(publicKey, _key.PublicKey.ExportPem());
-        return (change.DeviceUrl!, publicKey);
+        return (url, publicKey);
     }
 
     [Fact]

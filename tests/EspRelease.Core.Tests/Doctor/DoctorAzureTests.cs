@@ -1,7 +1,5 @@
 using EspRelease.Core.Diagnostics;
 using EspRelease.Core.Doctor;
-using EspRelease.Core.Hosts;
-using EspRelease.Core.Releases;
 using EspRelease.Core.Signing;
 using EspRelease.Core.Tests.Hosts;
 using EspRelease.Testing;
@@ -24,7 +22,7 @@ public sealed class DoctorAzureTests(AzuriteFixture fixture) : IDisposable
     [Fact]
     public async Task Failure_4_a_SAS_sent_as_an_Authorization_header_is_predicted_and_confirmed_against_Azurite()
     {
-        var firmware = await PublishAsync();
+        var firmware = (await AzuriteRelease.PublishAsync(fixture.Azurite, _temp, _key, "doctor")).FirmwareUrl;
         var sas = firmware.Query.TrimStart('?');
         var source = DoctorProject.PlainSource.Replace("esp_https_ota(&ota_config);",
             $"esp_http_client_set_header(client, \"Authorization\", \"SharedAccessSignature {sas}\");\n    esp_https_ota(&ota_config);", StringComparison.Ordinal);
@@ -49,21 +47,5 @@ public sealed class DoctorAzureTests(AzuriteFixture fixture) : IDisposable
         var confirmed = await FindingConfirmer.ConfirmAsync(fromLog, DoctorProject.Options(project), CancellationToken.None);
         Assert.True(confirmed.Confirmed);
         Assert.Contains("→ 403", confirmed.Evidence, StringComparison.Ordinal);
-    }
-
-    // A release in a private container, and its firmware's device URL (the SAS in the query).
-    private async Task<Uri> PublishAsync()
-    {
-        var host = AzureBlobHost.Open($"azure://{Azurite.AccountName}/doctor-{Guid.NewGuid():n}", fixture.Azurite.Environment);
-        var release = ReleasePacker.Pack(new PackOptions
-        {
-            BuildDirectory = BuildDirectoryBuilder.Create(_temp, "3.0.0"),
-            OutputDirectory = _temp.Combine("release"),
-            Key = _key,
-            Created = DateTimeOffset.FromUnixTimeSeconds(1767225600),
-        });
-        var change = await ReleasePublisher.PublishAsync(host, release, "stable", new ChannelOptions { Key = _key, Created = release.Manifest.Created }, null, CancellationToken.None);
-        change = await AzureDeviceUrl.AttachAsync(host, change, AzureBlobHost.DefaultReadPolicy, TimeSpan.FromDays(30), CancellationToken.None);
-        return change.DeviceUrl!.FirmwareUrl;
     }
 }
