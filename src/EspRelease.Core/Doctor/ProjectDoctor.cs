@@ -37,6 +37,11 @@ public static class ProjectDoctor
         {
             report.Skipped.Add($"the TLS chain of {Certificates.ServerProbe.Redact(context.Url)} was not judged: the device could not connect to it.");
         }
+        else if (context.Url.Scheme == Uri.UriSchemeHttps && context.DeviceCa().Trusted is not { Count: > 0 })
+        {
+            // A project without a CA file verifies with the certificate bundle (or not at all): nothing of ours to judge with.
+            report.Skipped.Add($"the TLS chain was not judged: the project's CA file {context.CaFile ?? "(no project)"} is missing or holds no certificate, and no build carries one.");
+        }
         else if (context.Url.Scheme == Uri.UriSchemeHttps)
         {
             Add(report, await TlsCheck.RunAsync(context, cancellationToken));
