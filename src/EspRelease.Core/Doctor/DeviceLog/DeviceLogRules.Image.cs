@@ -74,7 +74,7 @@ public static partial class DeviceLogRules
         new()
         {
             Code = DiagnosticCodes.DeviceSecureBootSignature, Title = "Secure Boot signature refused",
-            Patterns = [@"[Ss]ecure [Bb]oot (?:V2 |signature )?verification failed", @"Secure boot key \((?<key>\d+)\) verification failed", @"esp_secure_boot_verify_signature failed", @"image valid, signature bad", @"Signature verification failed", @"signing scheme selected but (?:signature block generated for|no signature block for)"],
+            Patterns = [@"[Ss]ecure [Bb]oot (?:V2 |signature )?verification failed", @"Secure boot key \((?<key>\d+)\) verification failed", @"esp_secure_boot_verify_signature failed", @"image valid, signature bad", @"Calculating simple hash to check for corruption", @"Signature verification failed", @"signing scheme selected but (?:signature block generated for|no signature block for)"],
             Example = "E (9500) esp_image: Secure boot signature verification failed",
             Source = "components/bootloader_support/src/esp_image_format.c, secure_boot_v2/secure_boot_signatures_app.c, components/app_update/esp_ota_ops.c",
             Cause = "the image is not signed by a key the device trusts (Secure Boot): unsigned, signed with another key than the one whose digest is in eFuse, or with another scheme (RSA-PSS, ECDSA).",
