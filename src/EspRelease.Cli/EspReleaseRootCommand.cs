@@ -54,6 +54,7 @@ internal static class EspReleaseRootCommand
         ("ca", () => new CaCommand(format)),
         ("serve", () => new ServeCommand(format)),
         ("probe", () => new ProbeCommand(format)),
+        ("doctor", () => new DoctorCommand(format)),
         ("version", () => new VersionCommand(format)),
     ];
 }

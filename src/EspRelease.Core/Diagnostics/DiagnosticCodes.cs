@@ -209,6 +209,14 @@ public static class DiagnosticCodes
     public const string DoctorCaExpires = "ESPR2990";
     public const string DoctorBuildCaDiffers = "ESPR2991";
 
+    // Causes only a serial log shows (the doctor's log half): 1985-1989 errors, 2960-2969 warnings.
+    public const string DeviceCertificateUsage = "ESPR1985";
+    public const string DeviceCertificateAlgorithm = "ESPR1986";
+    public const string DeviceCaFileInvalid = "ESPR1987";
+    public const string DeviceRedirectFailed = "ESPR1988";
+    public const string DeviceRangeIgnored = "ESPR2960";
+    public const string DeviceCaPartlyParsed = "ESPR2961";
+
     // Certificates and TLS (19xx).
     public const string CertificateFileInvalid = "ESPR1901";
     public const string CertificateNotTrusted = "ESPR1902";

@@ -37,6 +37,9 @@ public sealed record DoctorFinding
     /// <summary>The file the finding concerns (the log, the sdkconfig, the CA file), for annotations.</summary>
     public string? File { get; init; }
 
+    /// <summary>The 1-based line of <see cref="File"/> where it first shows (a log's first matched line), for annotations.</summary>
+    public int? Line { get; init; }
+
     public Diagnostic ToDiagnostic() =>
         new(Code, Severity, Fix is null ? Cause : $"{Cause} Fix: {Fix}", File) { DeviceLog = Lines.Count > 0 ? string.Join('\n', Lines) : null };
 }
