@@ -40,5 +40,12 @@ internal static class DoctorJsonWriter
 
         w.WriteEndArray();
         DiagnosticJson.WriteArray(w, "notChecked", report.NotChecked);
+        w.WriteStartArray("skipped");
+        foreach (var skipped in report.Skipped)
+        {
+            w.WriteStringValue(skipped);
+        }
+
+        w.WriteEndArray();
     });
 }

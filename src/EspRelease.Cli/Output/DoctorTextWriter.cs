@@ -46,6 +46,11 @@ internal static class DoctorTextWriter
             stdout.WriteLine($"not checked: {d.Message}");
         }
 
+        foreach (var skipped in report.Skipped)
+        {
+            stdout.WriteLine($"skipped: {skipped}");
+        }
+
         var failures = report.Findings.Count(f => f.Severity == Core.Diagnostics.Severity.Error);
         var warnings = report.Findings.Count - failures;
         stdout.WriteLine(report.Findings.Count == 0

@@ -2,16 +2,15 @@ using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using EspRelease.Core.Doctor;
 using EspRelease.Core.Network;
-using EspRelease.Testing;
 
-namespace EspRelease.Core.Tests.Doctor;
+namespace EspRelease.Testing;
 
 /// <summary>
 /// An ESP-IDF project as the OTA example leaves it: the fixture's simple_ota_example (its
 /// main/CMakeLists.txt embeds server_certs/ca_cert.pem), with the given CA in that file, an sdkconfig
 /// whose firmware URL is the test server's, and a main/simple_ota_example.c.
 /// </summary>
-internal static class DoctorProject
+public static class DoctorProject
 {
     public const string PlainSource = """
         #include "esp_https_ota.h"
@@ -56,7 +55,7 @@ internal static class DoctorProject
 
     /// <summary>What the log half reads from a device's serial log: the code and the line, nothing checked.</summary>
     public static DoctorFinding FromLog(string code, string cause, params string[] lines) =>
-        new() { Code = code, Severity = Diagnostics.Severity.Error, Cause = cause, Lines = lines };
+        new() { Code = code, Severity = Core.Diagnostics.Severity.Error, Cause = cause, Lines = lines };
 
     /// <summary>A directory with a firmware file for a test server to serve.</summary>
     public static string Site(TempDirectory temp)
