@@ -32,7 +32,13 @@ case "$ESPR_COMMAND" in
     [ -z "${ESPR_PROJECT_DIR:-}" ] || args+=(--project "$ESPR_PROJECT_DIR")
     ;;
   version) args=(version ${ESPR_PROJECT_DIR:+"$ESPR_PROJECT_DIR"}) ;;
-  *) fail "command: '$ESPR_COMMAND' is not one this action runs (publish, pack, inspect, verify, ca-check, version)." ;;
+  doctor)
+    # The pre-flash prediction for the project (a serial log, when one is given in extra-args, is
+    # explained and confirmed against it); never stdin, which a runner step does not have.
+    args=(doctor --project "${ESPR_PROJECT_DIR:-.}")
+    [ -z "$build_dir" ] || args+=(--build "$build_dir")
+    ;;
+  *) fail "command: '$ESPR_COMMAND' is not one this action runs (publish, pack, inspect, verify, ca-check, version, doctor)." ;;
 esac
 
 # extra-args is split, never evaluated: no quotes, variables or globs. At whitespace on one line;

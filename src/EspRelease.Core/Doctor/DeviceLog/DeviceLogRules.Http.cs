@@ -9,7 +9,7 @@ public static partial class DeviceLogRules
 {
     private const string Http = "http";
     private const string FixStatus = "`dotnet esp-release probe <url>` makes the device's request and shows the status, the server's error code (x-ms-error-code) and the body";
-    private const string FixSas = "put the SAS in the URL's query string, never in an Authorization header; publish again for a fresh device URL (`dotnet esp-release publish`), and check it with `dotnet esp-release probe <url>`";
+    private const string FixSas = "put the SAS in the URL's query string, never in an Authorization header; publish again for a fresh device URL (`dotnet esp-release publish <dir>/build --to azure://<account>/<container>`), and check it with `dotnet esp-release probe <url>`";
 
     private static DeviceLogRule[] HttpRules() =>
     [
@@ -48,7 +48,7 @@ public static partial class DeviceLogRules
             Example = "<?xml version=\"1.0\" encoding=\"utf-8\"?><Error><Code>BlobNotFound</Code><Message>The specified blob does not exist.",
             Source = "Azure Blob Storage's error body (common REST API error codes)",
             Cause = "Azure Blob Storage has no such blob or container ({code}), or hides a private container from a request without a SAS.",
-            Fix = "check the path, and use the SAS device URL `dotnet esp-release publish` prints; `dotnet esp-release probe <url>` shows what the server answers",
+            Fix = "check the path, and use the SAS device URL `dotnet esp-release publish <dir>/build --to azure://<account>/<container> --show-sas` prints; `dotnet esp-release probe <url>` shows what the server answers",
         },
         new()
         {

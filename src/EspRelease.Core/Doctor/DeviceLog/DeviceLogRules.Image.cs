@@ -105,7 +105,7 @@ public static partial class DeviceLogRules
             Example = "I (812) esp_ota_ops: Rollback to previously worked partition. Restart.",
             Source = "components/app_update/esp_ota_ops.c, components/bootloader_support/src/bootloader_utility.c",
             Cause = "the update installed, but the new app did not confirm itself (esp_ota_mark_app_valid_cancel_rollback) before a reset, or declared itself invalid: the bootloader went back to the previous app.",
-            Fix = "look at the new app's first boot in this log (a crash, a failed self-test before it marks itself valid); test the build on one device before rolling it out (`dotnet esp-release promote`)",
+            Fix = "look at the new app's first boot in this log (a crash, a failed self-test before it marks itself valid); test the build on a beta channel before rolling it out (`dotnet esp-release promote --from beta --to stable --version <version>`)",
         },
         new()
         {
