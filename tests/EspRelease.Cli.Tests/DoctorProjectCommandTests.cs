@@ -62,8 +62,15 @@ public sealed class DoctorProjectCommandTests : IDisposable
 
             var (exit, stdout, stderr) = await CliRunner.Run("doctor", "--project", project, "--diagnostics-format", "github");
 
+            var log = _temp.Combine("ota.log");
+            File.WriteAllText(log, "E (5034) esp-tls: Failed to connnect to host (errno 113)\nE (5038) esp_https_ota: Failed to open HTTP connection: ESP_ERR_HTTP_CONNECT\n");
+            var confirmed = await CliRunner.Run("doctor", log, "--project", project, "--json");
+
             Assert.Equal(2, exit);
             Assert.Contains("E (esp-tls): Failed to connnect to host (errno 113)", stdout, StringComparison.Ordinal);
+            var finding = Assert.Single(JsonDocument.Parse(confirmed.Out).RootElement.GetProperty("findings").EnumerateArray());
+            Assert.Equal("ESPR1964", finding.GetProperty("code").GetString());
+            Assert.True(finding.GetProperty("confirmed").GetBoolean(), confirmed.Out);
             Assert.Contains($"IPv6 [::1]:{port} accepted", stdout, StringComparison.Ordinal);
             Assert.Contains("::error ", stderr, StringComparison.Ordinal);
             Assert.Contains("title=ESPR1964::", stderr, StringComparison.Ordinal);

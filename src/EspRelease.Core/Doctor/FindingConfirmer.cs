@@ -22,25 +22,28 @@ public static class FindingConfirmer
     public static async Task<DoctorFinding> ConfirmAsync(DoctorFinding fromLog, DoctorOptions options, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(fromLog);
-        if (!Confirmable.Contains(fromLog.Code))
+        // A device that prints only "File not found(403)" (esp_https_ota does, never the XML body) met
+        // the same refusal: it is checked as Blob Storage's, and keeps its own code.
+        var code = IsForbidden(fromLog) ? DiagnosticCodes.DeviceAzureAuthentication : fromLog.Code;
+        if (!Confirmable.Contains(code))
         {
             return fromLog;
         }
 
         var context = DoctorContext.Load(options);
-        if (context.Url is null && fromLog.Code != DiagnosticCodes.DeviceAzureAuthentication)
+        if (context.Url is null && code != DiagnosticCodes.DeviceAzureAuthentication)
         {
             return fromLog with { Evidence = $"not checked: no firmware URL ({context.UrlMissing})." };
         }
 
-        var check = fromLog.Code switch
+        var check = code switch
         {
             DiagnosticCodes.DeviceCaNotTrusted => await TlsCheck.RunAsync(context, cancellationToken),
             DiagnosticCodes.DeviceHostUnreachable => await ReachabilityCheck.RunAsync(context, cancellationToken),
             _ => await SasCheck.RunAsync(context, live: context.Url is not null, cancellationToken),
         };
 
-        if (check?.Finding is { } found && found.Code == fromLog.Code)
+        if (check?.Finding is { } found && found.Code == code)
         {
             return fromLog with { Cause = found.Cause, Fix = found.Fix ?? fromLog.Fix, Evidence = found.Evidence, Confirmed = true, File = fromLog.File ?? found.File };
         }
@@ -53,4 +56,7 @@ public static class FindingConfirmer
         var seen = check is null ? "the project has no C sources to look in." : check.Finding is { } other ? $"{other.Code}: {other.Cause}" : check.Evidence;
         return fromLog with { Confirmed = false, Evidence = $"checked, and not reproduced now: {seen}" };
     }
+
+    private static bool IsForbidden(DoctorFinding finding) =>
+        finding.Code == DiagnosticCodes.DeviceHttpStatus && finding.Lines.Any(l => l.Contains("(403)", StringComparison.Ordinal) || l.Contains(" 403", StringComparison.Ordinal));
 }
