@@ -1,6 +1,7 @@
 using EspRelease.Core.Diagnostics;
 using EspRelease.Core.IdfBuild;
 using EspRelease.Core.Images;
+using EspRelease.Core.Images.SecureBoot;
 using EspRelease.Core.IO;
 using EspRelease.Core.Manifests;
 using EspRelease.Core.Sdkconfig;
@@ -43,7 +44,7 @@ public static class ReleasePacker
             }
 
             var warnings = diagnostics;
-            var app = build.App!;
+            var app = options.SecureBootKeys.Count > 0 ? SignStaged(build.App!, staged, options.SecureBootKeys) : build.App!;
             var descriptor = app.App!;
             var chip = app.Chip!;
             var project = build.Project!;
@@ -124,6 +125,14 @@ public static class ReleasePacker
         {
             File.Delete(staged);
         }
+    }
+
+    // Signs the staged copy in place and inspects the result: the size and SHA-256 the manifest binds are the signed file's.
+    private static ImageInspection SignStaged(ImageInspection unsigned, string staged, IReadOnlyList<SecureBootKey> keys)
+    {
+        var signed = SecureBootSigner.Sign(File.ReadAllBytes(staged), unsigned.File, keys);
+        File.WriteAllBytes(staged, signed.Bytes);
+        return AppImageReader.Inspect(new MemoryStream(signed.Bytes, writable: false), unsigned.File);
     }
 
     private static ImageInspection InspectCopy(string appPath, string staged)
