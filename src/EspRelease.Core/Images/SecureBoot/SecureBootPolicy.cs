@@ -46,7 +46,7 @@ public static class SecureBootPolicy
         {
             var other = chip.SupportsSecureBootRsa ? "RSA-3072 (espsecure generate-signing-key --version 2 --scheme rsa3072)" : "ECDSA (espsecure generate-signing-key --version 2 --scheme ecdsa256)";
             Refuse(DiagnosticCodes.SecureBootSchemeUnsupported, file,
-                $"{chip.Name} cannot boot a {scheme.Name()} Secure Boot V2 signature: its ROM verifies {(chip.SupportsSecureBootRsa ? "RSA-3072 only" : "ECDSA only")}. Sign with an {other} key.");
+                $"{chip.Name} cannot boot {scheme.Name()} Secure Boot V2 signatures: its ROM verifies {(chip.SupportsSecureBootRsa ? "RSA-3072 only" : "ECDSA only")}. Sign with an {other} key.");
         }
 
         if (scheme == SecureBootScheme.EcdsaP384 && !chip.SupportsSecureBootP384)
