@@ -46,6 +46,7 @@ internal static class EspReleaseRootCommand
         ("inspect", () => new InspectCommand(format)),
         ("keygen", () => new KeygenCommand(format)),
         ("pack", () => new PackCommand(format)),
+        ("sign-image", () => new SignImageCommand(format)),
         ("publish", () => new PublishCommand(format)),
         ("verify", () => new VerifyCommand(format)),
         ("promote", () => new PromoteCommand(format)),

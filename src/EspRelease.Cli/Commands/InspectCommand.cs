@@ -18,6 +18,7 @@ internal sealed class InspectCommand : Command
         Arguments.Add(PathArgument);
         Options.Add(JsonOption);
         Options.Add(ResultsFileOption);
+        Options.Add(SecureBootPubOption);
         SetAction(Execute);
     }
 
@@ -35,6 +36,12 @@ internal sealed class InspectCommand : Command
     {
         Description = "Also write what a build directory holds as Name=Value lines to this file (what the MSBuild tasks read).",
         Hidden = true,
+    };
+
+    internal Option<string[]> SecureBootPubOption { get; } = new("--secure-boot-pub")
+    {
+        Description = "A Secure Boot V2 public key (PEM: RSA-3072, ECDSA P-256 or P-384), repeatable: each signature block says which of them signed it (by the key digest eFuse holds).",
+        AllowMultipleArgumentsPerToken = false,
     };
 
     internal Option<DiagnosticsFormat> DiagnosticsFormat { get; }
@@ -55,6 +62,17 @@ internal sealed class InspectCommand : Command
 
     private int Inspect(ParseResult parse, DiagnosticWriter diagnostics, Dictionary<string, string?> results)
     {
+        IReadOnlyDictionary<string, string>? signers;
+        try
+        {
+            signers = Signers(parse.GetValue(SecureBootPubOption));
+        }
+        catch (EspReleaseException e)
+        {
+            diagnostics.WriteAll(e.Diagnostics);
+            return ExitCodes.UsageError;
+        }
+
         var path = parse.GetRequiredValue(PathArgument);
         var json = parse.GetValue(JsonOption);
         var stdout = parse.InvocationConfiguration.Output;
@@ -76,7 +94,7 @@ internal sealed class InspectCommand : Command
             }
 
             Report(stdout, json, diagnostics, build.AllDiagnostics,
-                s => InspectJsonWriter.Write(s, build), t => new InspectTextWriter(t).Write(build));
+                s => InspectJsonWriter.Write(s, build, signers), t => new InspectTextWriter(t, signers).Write(build));
             return build.Valid ? ExitCodes.Success : ExitCodes.Invalid;
         }
 
@@ -101,8 +119,25 @@ internal sealed class InspectCommand : Command
             ResultsFile.AddImage(results, image);
         }
 
-        Report(stdout, json, diagnostics, image.Diagnostics, s => InspectJsonWriter.Write(s, image), t => new InspectTextWriter(t).Write(image));
+        Report(stdout, json, diagnostics, image.Diagnostics, s => InspectJsonWriter.Write(s, image, signers), t => new InspectTextWriter(t, signers).Write(image));
         return ExitCode(image.Valid, image.Diagnostics);
+    }
+
+    // Each given public key by its digest, named by its file; null when none was given.
+    private static Dictionary<string, string>? Signers(string[]? files)
+    {
+        if (files is not { Length: > 0 })
+        {
+            return null;
+        }
+
+        var byDigest = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var file in files)
+        {
+            byDigest.TryAdd(Convert.ToHexStringLower(Core.Images.SecureBoot.SecureBootKeyLoader.Load(file, requirePrivate: false).KeyDigest), file);
+        }
+
+        return byDigest;
     }
 
     // A path that could not be read as a file is the caller's mistake (exit 1), not an invalid image (exit 2).

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using EspRelease.Core.Diagnostics;
 using EspRelease.Core.IdfBuild;
+using EspRelease.Core.Images.SecureBoot;
 using EspRelease.Core.Releases;
 using EspRelease.Core.Signing;
 
@@ -44,9 +45,14 @@ internal sealed class PackingOptions
         Description = "Release even when the build's sdkconfig weakens OTA security (CONFIG_ESP_TLS_INSECURE, CONFIG_ESP_TLS_SKIP_SERVER_CERT_VERIFY, CONFIG_ESP_HTTPS_OTA_ALLOW_HTTP, a skip-CN option, an http:// firmware URL). Each finding becomes a loud warning instead of refusing the release. For test devices only.",
     };
 
+    public Option<string[]> SecureBootKey { get; } = new("--secure-boot-key")
+    {
+        Description = "Sign the app for Secure Boot V2 with this private key (PEM: RSA-3072, ECDSA P-256, or P-384 where the chip supports it) before it is hashed, so the manifest binds the signed image; repeat for up to 3 keys. Like `espsecure sign-data --version 2 --keyfile KEY`. For a build made with CONFIG_SECURE_BOOT_BUILD_SIGNED_BINARIES=n.",
+    };
+
     public void AddTo(Command command)
     {
-        foreach (var option in new Option[] { Key, Out, Channel, Version, AllowNonSemver, Factory, AllowInsecure })
+        foreach (var option in new Option[] { Key, Out, Channel, Version, AllowNonSemver, Factory, AllowInsecure, SecureBootKey })
         {
             command.Options.Add(option);
         }
@@ -77,6 +83,7 @@ internal sealed class PackingOptions
             AllowNonSemver = NonSemverAllowed(context),
             Factory = context.Get(Factory),
             AllowInsecure = context.Get(AllowInsecure),
+            SecureBootKeys = [.. (context.Get(SecureBootKey) ?? []).Select(k => SecureBootKeyLoader.Load(k, requirePrivate: true))],
             Created = CommandContext.Now,
         });
     }

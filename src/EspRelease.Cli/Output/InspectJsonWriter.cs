@@ -14,11 +14,12 @@ internal static class InspectJsonWriter
 {
     private static readonly JsonWriterOptions _options = new() { Indented = true };
 
-    public static void Write(Stream output, ImageInspection image)
+    // signers: with --secure-boot-pub, the name of each given key by its key digest (hex), so each block says which signed it.
+    public static void Write(Stream output, ImageInspection image, IReadOnlyDictionary<string, string>? signers = null)
     {
         using var w = new Utf8JsonWriter(output, _options);
         w.WriteStartObject();
-        WriteImageMembers(w, image);
+        WriteImageMembers(w, image, signers);
         WriteOutcome(w, image.Diagnostics);
         w.WriteEndObject();
     }
@@ -37,13 +38,13 @@ internal static class InspectJsonWriter
     }
 
     /// <summary>A build directory: the app's members at the top level, plus the build's own parts and cross-checks.</summary>
-    public static void Write(Stream output, BuildInspection build)
+    public static void Write(Stream output, BuildInspection build, IReadOnlyDictionary<string, string>? signers = null)
     {
         using var w = new Utf8JsonWriter(output, _options);
         w.WriteStartObject();
         if (build.App is { } app)
         {
-            WriteImageMembers(w, app);
+            WriteImageMembers(w, app, signers);
         }
         else
         {
@@ -78,7 +79,7 @@ internal static class InspectJsonWriter
 
         WriteObjectOrNull(w, "bootloader", build.Bootloader, bootloader =>
         {
-                WriteImageMembers(w, bootloader);
+                WriteImageMembers(w, bootloader, signers);
                 WriteOutcome(w, bootloader.Diagnostics);
         });
 
@@ -106,7 +107,7 @@ internal static class InspectJsonWriter
         w.WriteEndObject();
     }
 
-    private static void WriteImageMembers(Utf8JsonWriter w, ImageInspection image)
+    private static void WriteImageMembers(Utf8JsonWriter w, ImageInspection image, IReadOnlyDictionary<string, string>? signers)
     {
         var h = image.Header;
         // An ESP8266 image has the common header fields only: no chip id, revisions or hash flag.
@@ -167,7 +168,7 @@ internal static class InspectJsonWriter
 
         WriteAppDescriptor(w, image.App);
         WriteBootloaderDescriptor(w, image.Bootloader);
-        WriteSignatures(w, image);
+        WriteSignatures(w, image, signers);
     }
 
     private static void WriteAppDescriptor(Utf8JsonWriter w, AppDescriptor? descriptor) =>
@@ -194,7 +195,7 @@ internal static class InspectJsonWriter
             w.WriteString("dateTime", b.DateTime);
         });
 
-    private static void WriteSignatures(Utf8JsonWriter w, ImageInspection image)
+    private static void WriteSignatures(Utf8JsonWriter w, ImageInspection image, IReadOnlyDictionary<string, string>? signers)
     {
         w.WriteString("trailer", image.Trailer switch
         {
@@ -215,6 +216,11 @@ internal static class InspectJsonWriter
             WriteHex(w, "digest", s.StoredDigest);
             w.WriteBoolean("digestMatches", s.DigestMatches);
             WriteHex(w, "keyDigest", s.KeyDigest);
+            if (signers is not null)
+            {
+                // null: none of the keys given signed this block.
+                w.WriteString("signedBy", signers.GetValueOrDefault(Convert.ToHexStringLower(s.KeyDigest)));
+            }
             if (s.SignatureValid is { } valid)
             {
                 w.WriteBoolean("signatureValid", valid);

@@ -5,7 +5,9 @@ using EspRelease.Core.Partitions;
 namespace EspRelease.Cli.Output;
 
 /// <summary>The <c>inspect</c> report a person reads at a glance: a verdict line first, then the details.</summary>
-internal sealed class InspectTextWriter(TextWriter o)
+/// <param name="o">stdout.</param>
+/// <param name="signers">With --secure-boot-pub: the name of each given key by its key digest (hex), so each block says which signed it.</param>
+internal sealed class InspectTextWriter(TextWriter o, IReadOnlyDictionary<string, string>? signers = null)
 {
     public void Write(ImageInspection image)
     {
@@ -119,16 +121,20 @@ internal sealed class InspectTextWriter(TextWriter o)
         }
     }
 
-    private static string DescribeSignatures(ImageInspection image) => image.Trailer switch
+    private string DescribeSignatures(ImageInspection image) => image.Trailer switch
     {
         TrailerKind.SecureBootV2 => string.Join("; ", image.Signatures.Select(s =>
             $"Secure Boot V2 block {s.Index}: {s.Scheme}, digest {(s.DigestMatches ? "matches" : "DOES NOT MATCH")}, " +
-            $"signature {(s.SignatureValid switch { true => "valid", false => "INVALID", null => "not checked" })}, key digest {Convert.ToHexStringLower(s.KeyDigest)}")),
+            $"signature {(s.SignatureValid switch { true => "valid", false => "INVALID", null => "not checked" })}, key digest {Convert.ToHexStringLower(s.KeyDigest)}{SignedBy(s)}")),
         TrailerKind.SecureBootV1 => "Secure Boot V1 / signed-app ECDSA signature appended (verify it with the public key)",
         TrailerKind.ErasedFill => "none (0xFF filler after the image)",
         TrailerKind.Unknown => "unrecognised bytes after the image",
         _ => "none",
     };
+
+    private string SignedBy(SignatureBlock block) => signers is null ? ""
+        : signers.TryGetValue(Convert.ToHexStringLower(block.KeyDigest), out var name) ? $", signed by {name}"
+        : ", by none of the keys given";
 
     private void Field(string name, string value) => o.WriteLine($"  {name,-15} {value}");
 }

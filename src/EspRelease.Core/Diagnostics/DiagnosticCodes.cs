@@ -90,6 +90,15 @@ public static class DiagnosticCodes
     public const string FirmwareMismatch = "ESPR1512";
     public const string ReleaseIncomplete = "ESPR1513";
 
+    // Secure Boot V2 signing (152x): keys, schemes a chip can boot, external signatures.
+    public const string SecureBootKeyInvalid = "ESPR1520";
+    public const string SecureBootSchemeUnsupported = "ESPR1521";
+    public const string SecureBootTooManyBlocks = "ESPR1522";
+    public const string SecureBootMixedSchemes = "ESPR1523";
+    public const string SecureBootImageNotSignable = "ESPR1524";
+    public const string SecureBootSignatureRejected = "ESPR1525";
+    public const string SecureBootChipRevision = "ESPR1526";
+
     // Hosts and channels (16xx).
     public const string HostInvalid = "ESPR1601";
     public const string HostUnavailable = "ESPR1602";

@@ -17,7 +17,8 @@ public sealed class ChipInfo
         MemoryRegion[] memoryMap,
         int secureVersionEfuseBits,
         bool supportsSecureBootRsa,
-        bool supportsSecureBootEcdsa)
+        bool supportsSecureBootEcdsa,
+        bool supportsSecureBootP384 = false)
     {
         Id = id;
         Name = name;
@@ -29,6 +30,7 @@ public sealed class ChipInfo
         SecureVersionEfuseBits = secureVersionEfuseBits;
         SupportsSecureBootRsa = supportsSecureBootRsa;
         SupportsSecureBootEcdsa = supportsSecureBootEcdsa;
+        SupportsSecureBootP384 = supportsSecureBootP384;
     }
 
     /// <summary>The <c>chip_id</c> in the extended image header.</summary>
@@ -58,6 +60,9 @@ public sealed class ChipInfo
     public bool SupportsSecureBootRsa { get; }
 
     public bool SupportsSecureBootEcdsa { get; }
+
+    /// <summary>ECDSA P-384 (SHA-384) Secure Boot V2: ESP-IDF <c>SOC_ECDSA_SUPPORT_CURVE_P384</c> on a chip with <c>SOC_SECURE_BOOT_V2_ECC</c>.</summary>
+    public bool SupportsSecureBootP384 { get; }
 
     public bool IsFlashMapped(uint address) => FlashWindows.Any(w => w.Contains(address));
 

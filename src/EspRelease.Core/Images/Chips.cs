@@ -107,7 +107,7 @@ public static class Chips
             R(0x4FF00000, 0x4FFA0000, "IRAM"), R(0x50108000, 0x50110000, "RTC_IRAM"),
             R(0x50108000, 0x50110000, "RTC_DRAM"), R(0x600FE000, 0x60100000, "MEM_INTERNAL2"),
         ],
-        secureVersionEfuseBits: 16, supportsSecureBootRsa: true, supportsSecureBootEcdsa: true);
+        secureVersionEfuseBits: 16, supportsSecureBootRsa: true, supportsSecureBootEcdsa: true, supportsSecureBootP384: true);
 
     public static ChipInfo Esp32C61 { get; } = new(20, "ESP32-C61", "esp32c61", 0x0, _c5Frequencies, _c6Windows,
         [
@@ -128,7 +128,7 @@ public static class Chips
             R(0x40800000, 0x40860000, "IRAM"), R(0x50000000, 0x50004000, "RTC_IRAM"),
             R(0x50000000, 0x50004000, "RTC_DRAM"), R(0x600FE000, 0x60100000, "MEM_INTERNAL2"),
         ],
-        secureVersionEfuseBits: 9, supportsSecureBootRsa: true, supportsSecureBootEcdsa: true);
+        secureVersionEfuseBits: 9, supportsSecureBootRsa: true, supportsSecureBootEcdsa: true, supportsSecureBootP384: true);
 
     public static ChipInfo Esp32H21 { get; } = new(25, "ESP32-H21", "esp32h21", 0x0, _h2Frequencies, _c6Windows, _c6Map,
         secureVersionEfuseBits: 16, supportsSecureBootRsa: true, supportsSecureBootEcdsa: true);
@@ -163,7 +163,7 @@ public static class Chips
             R(0x2F000000, 0x2F080000, "IRAM"), R(0x2E000000, 0x2E008000, "RTC_IRAM"),
             R(0x2E000000, 0x2E008000, "RTC_DRAM"),
         ],
-        secureVersionEfuseBits: 16, supportsSecureBootRsa: true, supportsSecureBootEcdsa: true);
+        secureVersionEfuseBits: 16, supportsSecureBootRsa: true, supportsSecureBootEcdsa: false);
 
     /// <summary>Every chip, in <c>chip_id</c> order.</summary>
     public static IReadOnlyList<ChipInfo> All { get; } =

@@ -1,3 +1,4 @@
+using EspRelease.Core.Images.SecureBoot;
 using EspRelease.Core.Signing;
 
 namespace EspRelease.Core.Releases;
@@ -27,6 +28,12 @@ public sealed record PackOptions
     /// certificate or host-name checks); each becomes a loud warning instead of refusing the release.
     /// </summary>
     public bool AllowInsecure { get; init; }
+
+    /// <summary>
+    /// Secure Boot V2 keys to sign the app with before it is hashed, so the manifest names the signed
+    /// image (the one devices verify). Empty: the app ships as the build wrote it.
+    /// </summary>
+    public IReadOnlyList<SecureBootKey> SecureBootKeys { get; init; } = [];
 
     /// <summary>The manifest's creation time (see <see cref="SourceDateEpoch"/>).</summary>
     public required DateTimeOffset Created { get; init; }

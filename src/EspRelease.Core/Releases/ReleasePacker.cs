@@ -1,6 +1,7 @@
 using EspRelease.Core.Diagnostics;
 using EspRelease.Core.IdfBuild;
 using EspRelease.Core.Images;
+using EspRelease.Core.Images.SecureBoot;
 using EspRelease.Core.IO;
 using EspRelease.Core.Manifests;
 using EspRelease.Core.Sdkconfig;
@@ -43,7 +44,7 @@ public static class ReleasePacker
             }
 
             var warnings = diagnostics;
-            var app = build.App!;
+            var app = options.SecureBootKeys.Count > 0 ? SignStaged(build, staged, options.SecureBootKeys) : build.App!;
             var descriptor = app.App!;
             var chip = app.Chip!;
             var project = build.Project!;
@@ -124,6 +125,22 @@ public static class ReleasePacker
         {
             File.Delete(staged);
         }
+    }
+
+    // Signs the staged copy in place and inspects the result: the size and SHA-256 the manifest binds are the signed file's.
+    // Signing adds up to 8 KiB (0xFF to the 4 KiB boundary, then the signature sector), so the slot is checked again.
+    private static ImageInspection SignStaged(BuildInspection build, string staged, IReadOnlyList<SecureBootKey> keys)
+    {
+        var unsigned = build.App!;
+        var signed = SecureBootSigner.Sign(File.ReadAllBytes(staged), unsigned.File, keys);
+        if (build.PartitionTable?.SmallestOtaSlot is { } slot && signed.Bytes.Length > slot.Size)
+        {
+            throw new EspReleaseException(DiagnosticCodes.AppTooLargeForSlot,
+                $"{unsigned.File}: signed for Secure Boot V2 the app is {signed.Bytes.Length} bytes (0x{signed.Bytes.Length:x}: padded to 4 KiB, then the 4 KiB signature sector), but the smallest app slot '{slot.Name}' holds {slot.Size} bytes (0x{slot.Size:x}); the device would refuse the update. Make the slots bigger in partitions.csv, or the app smaller.", unsigned.File);
+        }
+
+        File.WriteAllBytes(staged, signed.Bytes);
+        return AppImageReader.Inspect(new MemoryStream(signed.Bytes, writable: false), unsigned.File);
     }
 
     private static ImageInspection InspectCopy(string appPath, string staged)
