@@ -139,9 +139,10 @@ esp_release_err_t esp_release_check_header(const uint8_t *header, size_t len, ch
         return esp_release_fail(result, ESP_RELEASE_ERR_HEADER, "header is not JSON");
     }
     esp_release_err_t err = ESP_RELEASE_OK;
-    const cJSON *alg = cJSON_GetObjectItemCaseSensitive(json, "alg");
-    const cJSON *k = cJSON_GetObjectItemCaseSensitive(json, "kid");
-    if (!cJSON_IsObject(json)) {
+    bool object = cJSON_IsObject(json);
+    const cJSON *alg = object ? cJSON_GetObjectItemCaseSensitive(json, "alg") : NULL;
+    const cJSON *k = object ? cJSON_GetObjectItemCaseSensitive(json, "kid") : NULL;
+    if (!object) {
         err = esp_release_fail(result, ESP_RELEASE_ERR_HEADER, "header is not a JSON object");
     } else if (!cJSON_IsString(alg) || strcmp(alg->valuestring, "ES256") != 0) {
         err = esp_release_fail(result, ESP_RELEASE_ERR_ALG, "alg is not ES256");
@@ -262,10 +263,6 @@ esp_release_err_t esp_release_manifest_verify(const esp_release_config_t *config
     if (esp_release_b64url_decode(jws + start, dot1 - start, header, sizeof header, &header_len) != 0) {
         return esp_release_fail(result, ESP_RELEASE_ERR_MALFORMED, "header is not base64url (or too long)");
     }
-    if (esp_release_b64url_decode(jws + dot2 + 1, end - dot2 - 1, signature, sizeof signature, &signature_len) != 0
-        || signature_len != sizeof signature) {
-        return esp_release_fail(result, ESP_RELEASE_ERR_SIGNATURE, "signature is not 64 bytes of base64url");
-    }
     size_t payload_chars = dot2 - dot1 - 1;
     size_t payload_cap = payload_chars / 4 * 3 + 3, payload_len;
     uint8_t *payload = malloc(payload_cap);
@@ -283,6 +280,12 @@ esp_release_err_t esp_release_manifest_verify(const esp_release_config_t *config
     /* Step 2: header, then the trusted key whose kid it names. */
     err = esp_release_check_header(header, header_len, kid, result);
     if (err != ESP_RELEASE_OK) {
+        goto done;
+    }
+    /* (after the header, so that alg "none" with no signature is reported as the wrong alg) */
+    if (esp_release_b64url_decode(jws + dot2 + 1, end - dot2 - 1, signature, sizeof signature, &signature_len) != 0
+        || signature_len != sizeof signature) {
+        err = esp_release_fail(result, ESP_RELEASE_ERR_SIGNATURE, "signature is not 64 bytes of base64url");
         goto done;
     }
 #if defined(MBEDTLS_USE_PSA_CRYPTO)
