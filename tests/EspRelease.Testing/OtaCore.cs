@@ -91,24 +91,5 @@ public static class OtaCore
         return new OtaCoreResult(process.ExitCode, values, text, await stderr);
     }
 
-    private static string Find()
-    {
-        var fromEnvironment = Environment.GetEnvironmentVariable(EnvironmentVariable);
-        if (!string.IsNullOrEmpty(fromEnvironment))
-        {
-            return File.Exists(fromEnvironment)
-                ? fromEnvironment
-                : throw new InvalidOperationException($"{EnvironmentVariable} names '{fromEnvironment}', which does not exist. Run build/test.sh, which builds it and sets it.");
-        }
-
-        var conventional = Repository.File("tests", "esp-release-ota-core", "build", "esp-release-ota-core-test");
-        if (File.Exists(conventional))
-        {
-            return conventional;
-        }
-
-        throw new InvalidOperationException(
-            $"esp-release-ota-core-test is not built: run build/test.sh (it installs libmbedtls-dev, libcjson-dev and cmake if needed, builds tests/esp-release-ota-core and sets {EnvironmentVariable}), " +
-            "or build it by hand as tests/esp-release-ota-core/README.md shows.");
-    }
+    private static string Find() => BuiltTool.Find(EnvironmentVariable, "esp-release-ota-core", "esp-release-ota-core-test", "libmbedtls-dev, libcjson-dev and cmake");
 }
