@@ -27,6 +27,8 @@ trap 'rm -rf "$results"' EXIT
 have_package() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q 'ok installed'; }
 missing=()
 [ -f /usr/include/mbedtls/ssl.h ] || have_package libmbedtls-dev || missing+=(libmbedtls-dev)
+# esp-release-ota-core (tests/esp-release-ota-core): the device's manifest check, also needs cJSON.
+[ -f /usr/include/cjson/cJSON.h ] || have_package libcjson-dev || missing+=(libcjson-dev)
 command -v cmake >/dev/null 2>&1 || missing+=(cmake)
 command -v make >/dev/null 2>&1 || missing+=(make)
 command -v cc >/dev/null 2>&1 || missing+=(gcc)
@@ -38,7 +40,7 @@ command -v openssl >/dev/null 2>&1 || missing+=(openssl)
 [ -x /usr/sbin/nginx ] || command -v nginx >/dev/null 2>&1 || missing+=(nginx-light)
 if [ "${#missing[@]}" -gt 0 ]; then
   if ! command -v apt-get >/dev/null 2>&1; then
-    echo "build/test.sh: the tests need ${missing[*]} (device-sim: Mbed TLS 2.28 headers, CMake, a C compiler; the real-server tests: openssl, python3, nginx); install them and run again." >&2
+    echo "build/test.sh: the tests need ${missing[*]} (device-sim and esp-release-ota-core: Mbed TLS 2.28 and cJSON headers, CMake, a C compiler; the real-server tests: openssl, python3, nginx); install them and run again." >&2
     exit 1
   fi
   as_root=""
@@ -68,24 +70,30 @@ if [ "${#missing[@]}" -gt 0 ]; then
   fi
 fi
 
-# Built in a git-ignored folder of the work tree, which is also where the tests look without the variable.
-sim_build="$repo/tests/device-sim/build"
-configure_sim() { cmake -S tests/device-sim -B "$sim_build" -DCMAKE_BUILD_TYPE=Release 2>&1; }
-if ! sim_log="$(configure_sim)"; then
-  # A cache from another checkout location refuses to configure; start that folder afresh.
-  rm -rf "$sim_build"
-  if ! sim_log="$(configure_sim)"; then
-    printf '%s\n' "$sim_log" >&2
-    echo "build/test.sh: configuring device-sim failed." >&2
+# The C programs are built in git-ignored folders of the work tree, which is also where the tests look
+# without the variables. build_c <name> <source folder> <build type>: configure and build, or fail with the log.
+build_c() {
+  local build="$2/build" log
+  if ! log="$(cmake -S "$2" -B "$build" -DCMAKE_BUILD_TYPE="$3" 2>&1)"; then
+    # A cache from another checkout location refuses to configure; start that folder afresh.
+    rm -rf "$build"
+    if ! log="$(cmake -S "$2" -B "$build" -DCMAKE_BUILD_TYPE="$3" 2>&1)"; then
+      printf '%s\n' "$log" >&2
+      echo "build/test.sh: configuring $1 failed." >&2
+      exit 1
+    fi
+  fi
+  if ! log="$(cmake --build "$build" 2>&1)"; then
+    printf '%s\n' "$log" >&2
+    echo "build/test.sh: building $1 failed." >&2
     exit 1
   fi
-fi
-if ! sim_log="$(cmake --build "$sim_build" 2>&1)"; then
-  printf '%s\n' "$sim_log" >&2
-  echo "build/test.sh: building device-sim failed." >&2
-  exit 1
-fi
-export ESP_RELEASE_DEVICE_SIM="$sim_build/device-sim"
+}
+build_c device-sim tests/device-sim Release
+export ESP_RELEASE_DEVICE_SIM="$repo/tests/device-sim/build/device-sim"
+# The esp_release_ota component's portable core and its driver, with ASan and UBSan (-Werror).
+build_c esp-release-ota-core tests/esp-release-ota-core RelWithDebInfo
+export ESP_RELEASE_OTA_CORE_TEST="$repo/tests/esp-release-ota-core/build/esp-release-ota-core-test"
 
 # Azurite (the Azure Blob Storage emulator, npm, pinned) for the azure:// host tests, installed once
 # into a cache outside the repository. The tests start and stop their own instances: HTTPS with a CA

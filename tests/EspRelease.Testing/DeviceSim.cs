@@ -210,24 +210,5 @@ public static class DeviceSim
         };
     }
 
-    private static string Find()
-    {
-        var fromEnvironment = Environment.GetEnvironmentVariable(EnvironmentVariable);
-        if (!string.IsNullOrEmpty(fromEnvironment))
-        {
-            return File.Exists(fromEnvironment)
-                ? fromEnvironment
-                : throw new InvalidOperationException($"{EnvironmentVariable} names '{fromEnvironment}', which does not exist. Run build/test.sh, which builds device-sim and sets it.");
-        }
-
-        var conventional = Repository.File("tests", "device-sim", "build", "device-sim");
-        if (File.Exists(conventional))
-        {
-            return conventional;
-        }
-
-        throw new InvalidOperationException(
-            $"device-sim is not built: run build/test.sh (it installs libmbedtls-dev and cmake if needed, builds tests/device-sim and sets {EnvironmentVariable}), " +
-            "or build it by hand as tests/device-sim/README.md shows.");
-    }
+    private static string Find() => BuiltTool.Find(EnvironmentVariable, "device-sim", "device-sim", "libmbedtls-dev and cmake");
 }
