@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 
 namespace EspRelease.Testing;
@@ -134,36 +133,8 @@ public static class DeviceSim
     /// <summary>Any device-sim command line; the process is killed after <paramref name="processTimeout"/> (default 30 s).</summary>
     public static async Task<DeviceSimResult> RunAsync(IEnumerable<string> arguments, TimeSpan? processTimeout = null)
     {
-        ArgumentNullException.ThrowIfNull(arguments);
-        var start = new ProcessStartInfo(PathToBinary)
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            RedirectStandardInput = true,
-            UseShellExecute = false,
-        };
-        foreach (var argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        using var process = Process.Start(start) ?? throw new InvalidOperationException($"could not start {PathToBinary}");
-        process.StandardInput.Close();
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(processTimeout ?? TimeSpan.FromSeconds(30));
-        try
-        {
-            await process.WaitForExitAsync(timeout.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            await process.WaitForExitAsync();
-            throw new TimeoutException($"device-sim {string.Join(' ', start.ArgumentList)} did not finish in time.\n--- stdout\n{await stdout}--- stderr\n{await stderr}");
-        }
-
-        return Parse(process.ExitCode, await stdout, await stderr);
+        var (exitCode, stdout, stderr) = await BoundedProcess.RunAsync(PathToBinary, arguments, null, processTimeout ?? TimeSpan.FromSeconds(30));
+        return Parse(exitCode, stdout, stderr);
     }
 
     /// <summary>Parses device-sim's stdout (one <c>name: value</c> per line for machines).</summary>

@@ -1,5 +1,3 @@
-using System.Diagnostics;
-
 namespace EspRelease.Testing;
 
 /// <summary>What one run of esp-release-ota-core-test printed, parsed (<c>name: value</c> lines).</summary>
@@ -36,48 +34,7 @@ public static class OtaCore
     /// <summary>Runs the driver with <paramref name="stdin"/> as its input; killed after <paramref name="processTimeout"/> (default 30 s).</summary>
     public static async Task<OtaCoreResult> RunAsync(IEnumerable<string> arguments, byte[]? stdin = null, TimeSpan? processTimeout = null)
     {
-        ArgumentNullException.ThrowIfNull(arguments);
-        var start = new ProcessStartInfo(PathToBinary)
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            RedirectStandardInput = true,
-            UseShellExecute = false,
-        };
-        foreach (var argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        using var process = Process.Start(start) ?? throw new InvalidOperationException($"could not start {PathToBinary}");
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(processTimeout ?? TimeSpan.FromSeconds(30));
-        try
-        {
-            try
-            {
-                if (stdin is not null)
-                {
-                    await process.StandardInput.BaseStream.WriteAsync(stdin, timeout.Token);
-                }
-
-                process.StandardInput.Close();
-            }
-            catch (IOException)
-            {
-                // The driver reads a bounded amount and may close its end first; what it read is what counts.
-            }
-            await process.WaitForExitAsync(timeout.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            await process.WaitForExitAsync();
-            throw new TimeoutException($"esp-release-ota-core-test {string.Join(' ', start.ArgumentList)} did not finish in time.\n--- stdout\n{await stdout}--- stderr\n{await stderr}");
-        }
-
-        var text = await stdout;
+        var (exitCode, text, stderr) = await BoundedProcess.RunAsync(PathToBinary, arguments, stdin, processTimeout ?? TimeSpan.FromSeconds(30));
         var values = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var line in text.Split('\n'))
         {
@@ -88,7 +45,7 @@ public static class OtaCore
             }
         }
 
-        return new OtaCoreResult(process.ExitCode, values, text, await stderr);
+        return new OtaCoreResult(exitCode, values, text, stderr);
     }
 
     private static string Find() => BuiltTool.Find(EnvironmentVariable, "esp-release-ota-core", "esp-release-ota-core-test", "libmbedtls-dev, libcjson-dev and cmake");
