@@ -63,10 +63,9 @@ internal sealed class DoctorCommand : ReleaseCommandBase
         if (options is not null)
         {
             // With the project at hand, each cause a live check can reproduce is checked, not guessed.
-            for (var i = 0; i < report.Findings.Count; i++)
-            {
-                report.Findings[i] = await FindingConfirmer.ConfirmAsync(report.Findings[i], options, cancellationToken);
-            }
+            var confirmed = await FindingConfirmer.ConfirmAllAsync(report.Findings, options, cancellationToken);
+            report.Findings.Clear();
+            report.Findings.AddRange(confirmed);
         }
 
         return Report(context, report, origin);
@@ -145,7 +144,7 @@ internal sealed class DoctorCommand : ReleaseCommandBase
             DoctorTextWriter.Write(context.Stdout, report, origin);
         }
 
-        context.Diagnostics.WriteAll(report.Findings.Select(f => f.ToDiagnostic() with { Line = f.Line }));
+        context.Diagnostics.WriteAll(report.Findings.Select(f => f.ToDiagnostic()));
         if (!context.Json)
         {
             context.Diagnostics.WriteAll(report.NotChecked);

@@ -41,5 +41,5 @@ public sealed record DoctorFinding
     public int? Line { get; init; }
 
     public Diagnostic ToDiagnostic() =>
-        new(Code, Severity, Fix is null ? Cause : $"{Cause} Fix: {Fix}", File) { DeviceLog = Lines.Count > 0 ? string.Join('\n', Lines) : null };
+        new(Code, Severity, Fix is null ? Cause : $"{Cause} Fix: {Fix}", File) { Line = Line, DeviceLog = Lines.Count > 0 ? string.Join('\n', Lines) : null };
 }

@@ -19,7 +19,27 @@ public static class FindingConfirmer
     /// reproduced the cause; not confirmed, with what was seen, when it ran and did not; with the reason
     /// in <see cref="DoctorFinding.Evidence"/> when it could not run.
     /// </returns>
-    public static async Task<DoctorFinding> ConfirmAsync(DoctorFinding fromLog, DoctorOptions options, CancellationToken cancellationToken)
+    public static Task<DoctorFinding> ConfirmAsync(DoctorFinding fromLog, DoctorOptions options, CancellationToken cancellationToken) =>
+        ConfirmAsync(fromLog, new Checks(options), cancellationToken);
+
+    /// <summary>
+    /// <see cref="ConfirmAsync(DoctorFinding, DoctorOptions, CancellationToken)"/> for every finding of a log,
+    /// the project and build loaded once and each live check run once, however many findings it answers.
+    /// </summary>
+    public static async Task<IReadOnlyList<DoctorFinding>> ConfirmAllAsync(IEnumerable<DoctorFinding> fromLog, DoctorOptions options, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(fromLog);
+        var checks = new Checks(options);
+        var confirmed = new List<DoctorFinding>();
+        foreach (var finding in fromLog)
+        {
+            confirmed.Add(await ConfirmAsync(finding, checks, cancellationToken));
+        }
+
+        return confirmed;
+    }
+
+    private static async Task<DoctorFinding> ConfirmAsync(DoctorFinding fromLog, Checks checks, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(fromLog);
         // A device that prints only "File not found(403)" (esp_https_ota does, never the XML body) met
@@ -30,18 +50,13 @@ public static class FindingConfirmer
             return fromLog;
         }
 
-        var context = DoctorContext.Load(options);
+        var context = checks.Context;
         if (context.Url is null && code != DiagnosticCodes.DeviceAzureAuthentication)
         {
             return fromLog with { Evidence = $"not checked: no firmware URL ({context.UrlMissing})." };
         }
 
-        var check = code switch
-        {
-            DiagnosticCodes.DeviceCaNotTrusted => await TlsCheck.RunAsync(context, cancellationToken),
-            DiagnosticCodes.DeviceHostUnreachable => await ReachabilityCheck.RunAsync(context, cancellationToken),
-            _ => await SasCheck.RunAsync(context, live: context.Url is not null, cancellationToken),
-        };
+        var check = await checks.RunAsync(code, cancellationToken);
 
         if (check?.Finding is { } found && found.Code == code)
         {
@@ -59,4 +74,29 @@ public static class FindingConfirmer
 
     private static bool IsForbidden(DoctorFinding finding) =>
         finding.Code == DiagnosticCodes.DeviceHttpStatus && finding.Lines.Any(l => l.Contains("(403)", StringComparison.Ordinal) || l.Contains(" 403", StringComparison.Ordinal));
+
+    // What one doctor run checks against: the project loaded on first use, each check's answer kept by code.
+    private sealed class Checks(DoctorOptions options)
+    {
+        private readonly Dictionary<string, LiveCheck?> _done = new(StringComparer.Ordinal);
+        private DoctorContext? _context;
+
+        public DoctorContext Context => _context ??= DoctorContext.Load(options);
+
+        public async Task<LiveCheck?> RunAsync(string code, CancellationToken cancellationToken)
+        {
+            if (!_done.TryGetValue(code, out var check))
+            {
+                check = code switch
+                {
+                    DiagnosticCodes.DeviceCaNotTrusted => await TlsCheck.RunAsync(Context, cancellationToken),
+                    DiagnosticCodes.DeviceHostUnreachable => await ReachabilityCheck.RunAsync(Context, cancellationToken),
+                    _ => await SasCheck.RunAsync(Context, live: Context.Url is not null, cancellationToken),
+                };
+                _done[code] = check;
+            }
+
+            return check;
+        }
+    }
 }
