@@ -113,6 +113,14 @@ internal sealed class DoctorContext
         {
             var option = Project.FindUrlOption(null);
             var setting = Project.Effective(option.Name);
+            if (setting is { Source: SdkconfigSource.Kconfig })
+            {
+                // Set in neither sdkconfig nor sdkconfig.defaults: the Kconfig default is the example's
+                // placeholder (192.168.0.3 in ESP-IDF's OTA examples), a server nobody named; never probed unasked.
+                UrlMissing = $"{setting.FullName}=\"{setting.Value.Text}\" is only the Kconfig default ({setting.Where}), set in neither sdkconfig nor sdkconfig.defaults, so it is not probed. Set the real URL (`dotnet esp-release sdkconfig url <url> --project {ProjectDir}`), or pass --url to check that one";
+                return;
+            }
+
             if (setting?.Value.Text is { } text && Uri.TryCreate(text, UriKind.Absolute, out var found) && (found.Scheme == Uri.UriSchemeHttps || found.Scheme == Uri.UriSchemeHttp))
             {
                 Url = found;
