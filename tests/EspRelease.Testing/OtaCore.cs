@@ -25,6 +25,7 @@ public static class OtaCore
     public const int ExitRefused = 2;
     public const int ExitDownloadRefused = 3;
     public const int ExitUpToDate = 10;
+    public const int ExitNotInRollout = 11;
 
     private static readonly Lazy<string> _path = new(Find);
 

@@ -17,6 +17,7 @@
 #define EXIT_REFUSED 2
 #define EXIT_DOWNLOAD_REFUSED 3
 #define EXIT_UP_TO_DATE 10
+#define EXIT_NOT_IN_ROLLOUT 11
 
 typedef struct {
     esp_release_config_t config;
@@ -24,6 +25,7 @@ typedef struct {
     unsigned char *key_data[MAX_KEYS];
     const char *jws_file;
     const char *firmware_file;
+    const char *salt, *base, *ref;
     size_t chunk;
     unsigned long long seed, count, full_every;
 } options_t;
@@ -34,7 +36,10 @@ static int usage(const char *what)
             "esp-release-ota-core-test: %s\n"
             "usage: esp-release-ota-core-test verify|fuzz --key FILE [--kid KID] [--key FILE ...] --channel C --project P\n"
             "         --chip C [--chip-id N] [--chip-rev N] --version V [--secure-version N] [--last-sequence N]\n"
-            "         [--refuse-older] [--jws FILE] [--firmware FILE] [--chunk N] [--seed N] [--count N] [--full-every N]\n",
+            "         [--device-id ID] [--refuse-older] [--jws FILE] [--firmware FILE] [--chunk N] [--seed N] [--count N]\n"
+            "         [--full-every N]\n"
+            "       esp-release-ota-core-test bucket --salt SALT   (device ids on stdin, one per line)\n"
+            "       esp-release-ota-core-test resolve --base URL --ref PATH\n",
             what);
     return EXIT_USAGE;
 }
@@ -121,6 +126,14 @@ static int parse_options(int argc, char **argv, options_t *o)
             o->config.chip = v;
         } else if (strcmp(a, "--version") == 0) {
             o->config.current_version = v;
+        } else if (strcmp(a, "--device-id") == 0) {
+            o->config.device_id = v;
+        } else if (strcmp(a, "--salt") == 0) {
+            o->salt = v;
+        } else if (strcmp(a, "--base") == 0) {
+            o->base = v;
+        } else if (strcmp(a, "--ref") == 0) {
+            o->ref = v;
         } else if (strcmp(a, "--jws") == 0) {
             o->jws_file = v;
         } else if (strcmp(a, "--firmware") == 0) {
@@ -202,14 +215,22 @@ static int run_verify(options_t *o)
     esp_release_err_t err = esp_release_manifest_verify(&o->config, (const char *)jws, len, r);
     free(jws);
     printf("result: %s\ncode: %d\nreason: %s\n", esp_release_err_name(err), (int)err, r->reason);
-    int exit_code = err == ESP_RELEASE_OK ? EXIT_ACCEPTED : err == ESP_RELEASE_UP_TO_DATE ? EXIT_UP_TO_DATE : EXIT_REFUSED;
-    if (err == ESP_RELEASE_OK || err == ESP_RELEASE_UP_TO_DATE) {
+    int exit_code = err == ESP_RELEASE_OK               ? EXIT_ACCEPTED
+                    : err == ESP_RELEASE_UP_TO_DATE     ? EXIT_UP_TO_DATE
+                    : err == ESP_RELEASE_NOT_IN_ROLLOUT ? EXIT_NOT_IN_ROLLOUT
+                                                        : EXIT_REFUSED;
+    if (err == ESP_RELEASE_OK || err == ESP_RELEASE_UP_TO_DATE || err == ESP_RELEASE_NOT_IN_ROLLOUT) {
         const esp_release_manifest_t *m = &r->manifest;
         printf("kid: %s\nproject: %s\nversion: %s\nchip: %s\nchannel: %s\nsequence: %llu\nsecure-version: %lu\n"
                "action: %s\npath: %s\nsize: %llu\n",
                m->kid, m->project, m->version, m->chip, m->channel, (unsigned long long)m->sequence,
                (unsigned long)m->secure_version, m->action[0] ? m->action : "none", m->path, (unsigned long long)m->size);
         print_hex("sha256", m->sha256, sizeof m->sha256);
+        if (m->has_rollout) {
+            printf("rollout-percent: %u\nrollout-salt: %s\n", (unsigned)m->rollout_percent, m->rollout_salt);
+        } else {
+            printf("rollout-percent: none\n");
+        }
         if (err == ESP_RELEASE_OK && o->firmware_file != NULL) {
             esp_release_result_t *d = malloc(sizeof *d);
             esp_release_err_t derr = d == NULL ? ESP_RELEASE_ERR_NO_MEMORY : check_download(o->firmware_file, o->chunk, m, d);
@@ -222,6 +243,31 @@ static int run_verify(options_t *o)
     }
     free(r);
     return exit_code;
+}
+
+/* Prints the rollout bucket of every device id read from stdin (one per line), in order. */
+static int run_bucket(const options_t *o)
+{
+    if (o->salt == NULL) {
+        return usage("bucket needs --salt");
+    }
+    char line[ESP_RELEASE_DEVICE_ID_MAX + 2];
+    while (fgets(line, sizeof line, stdin) != NULL) {
+        line[strcspn(line, "\r\n")] = '\0';
+        printf("%u\n", esp_release_rollout_bucket(o->salt, line));
+    }
+    return 0;
+}
+
+static int run_resolve(const options_t *o)
+{
+    if (o->base == NULL || o->ref == NULL) {
+        return usage("resolve needs --base and --ref");
+    }
+    char url[512];
+    esp_release_err_t err = esp_release_url_resolve(o->base, o->ref, url, sizeof url);
+    printf("result: %s\nurl: %s\n", esp_release_err_name(err), err == ESP_RELEASE_OK ? url : "");
+    return err == ESP_RELEASE_OK ? EXIT_ACCEPTED : EXIT_REFUSED;
 }
 
 /* ---- the seeded mutation run ---- */
@@ -247,6 +293,7 @@ static const char *const TOKENS[] = {
     "9007199254740993", "18446744073709551616", "\\u0000", "\\ud800", "\\u00e9", "\"\":", "{}", "[]",
     "\"schema\"", "\"version\"", "\"sequence\"", "\"firmware\"", "\"channel\"", "\"path\"", "\"size\"", "\"sha256\"",
     "\"maxChipRevision\"", "\"action\"", "\"kid\"", "\"alg\"", "\"crit\"", "\"ES256\"", "\"none\"", "\"HS256\"",
+    "\"rollout\"", "\"percent\"", "\"salt\"", "100", "101", "\"halt\"", "?", "#", "./", "%2e",
     "../", "://", "\xff", "\xc3\xa9", " ", "\n", ".", "=", "-", "_", "+", "v", "1.2.3", "-rc.1", "+build",
     "[[[[[[[[[[[[[[[[", "{\"a\":{\"a\":{\"a\":{\"a\":{\"a\":{\"a\":{\"a\":{\"a\":{",
 };
@@ -333,6 +380,13 @@ static void check_accepted(const esp_release_config_t *c, const esp_release_resu
     if (m->secure_version < c->secure_version_floor || m->secure_version > 32) violated("secure version", i);
     if (m->path[0] == '\0' || m->path[0] == '/' || strstr(m->path, "://") != NULL) violated("path", i);
     if ((r->err == ESP_RELEASE_UP_TO_DATE) != (strcmp(m->version, c->current_version) == 0)) violated("up to date", i);
+    if (r->err == ESP_RELEASE_OK && m->has_rollout
+        && (c->device_id == NULL || !esp_release_rollout_contains(m->rollout_salt, c->device_id, m->rollout_percent)))
+        violated("rollout cohort", i);
+    /* Whatever path was accepted must resolve inside the buffer or be refused, never overrun it. */
+    char url[128];
+    esp_release_err_t uerr = esp_release_url_resolve("https://ota.example.com/fw/channels/stable.jws", m->path, url, sizeof url);
+    if (uerr == ESP_RELEASE_OK && strncmp(url, "https://ota.example.com/", 24) != 0) violated("resolved url origin", i);
 }
 
 static double now_seconds(void)
@@ -519,6 +573,10 @@ int main(int argc, char **argv)
             ret = run_verify(&o);
         } else if (strcmp(argv[1], "fuzz") == 0) {
             ret = run_fuzz(&o);
+        } else if (strcmp(argv[1], "bucket") == 0) {
+            ret = run_bucket(&o);
+        } else if (strcmp(argv[1], "resolve") == 0) {
+            ret = run_resolve(&o);
         } else {
             ret = usage("unknown command");
         }

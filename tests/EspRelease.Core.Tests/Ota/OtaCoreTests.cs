@@ -383,7 +383,7 @@ public sealed class OtaCoreTests(ITestOutputHelper output) : IDisposable
     {
         var payload = Encoding.UTF8.GetString(ManifestSerializer.Serialize(Manifest));
         var withEscape = CompactJws.Sign(Encoding.UTF8.GetBytes(payload.Replace("\"blink\"", "\"bl\\u0069nk\"", StringComparison.Ordinal)), _key);
-        var unknown = SignEdited(root => root["rollout"] = new JsonObject { ["percent"] = 10 });
+        var unknown = SignEdited(root => root["releaseNotes"] = new JsonObject { ["url"] = "https://example.com/notes" });
         var twice = CompactJws.Sign(Encoding.UTF8.GetBytes(payload.Replace("\"channel\": \"stable\"", "\"channel\": \"stable\", \"channel\": \"beta\"", StringComparison.Ordinal)), _key);
         var deep = CompactJws.Sign(Encoding.UTF8.GetBytes(payload.Replace("\"action\": \"publish\"", "\"action\": \"publish\", \"x\": " + new string('[', 50) + new string(']', 50), StringComparison.Ordinal)), _key);
 

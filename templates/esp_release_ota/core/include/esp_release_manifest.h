@@ -10,6 +10,7 @@
  *   esp_release_manifest_verify(&config, jws, jws_len, &r);
  *   r.err == ESP_RELEASE_OK          -> download r.manifest.path (esp_release_download_*), then store r.manifest.sequence
  *   r.err == ESP_RELEASE_UP_TO_DATE  -> nothing to download; store r.manifest.sequence
+ *   r.err == ESP_RELEASE_NOT_IN_ROLLOUT -> a staged rollout not yet for this device: store nothing, poll later
  *   anything else                    -> refuse; r.reason says why
  */
 #ifndef ESP_RELEASE_MANIFEST_H
@@ -33,6 +34,10 @@ extern "C" {
 #define ESP_RELEASE_MANIFEST_MAX_DEPTH 8
 /** Length of a kid: base64url of a SHA-256 (RFC 7638 thumbprint). */
 #define ESP_RELEASE_KID_LEN 43
+/** Length of a rollout salt: base64url of 16 bytes. */
+#define ESP_RELEASE_ROLLOUT_SALT_LEN 22
+/** Longest device id (config.device_id) accepted, in bytes. */
+#define ESP_RELEASE_DEVICE_ID_MAX 64
 
 /** Results. The numbers are stable: new codes are only ever appended. */
 typedef enum {
@@ -59,6 +64,9 @@ typedef enum {
     ESP_RELEASE_ERR_SHA256 = 20,         /**< download: SHA-256 differs from firmware.sha256 */
     ESP_RELEASE_ERR_NO_MEMORY = 21,      /**< an allocation failed */
     ESP_RELEASE_ERR_CRYPTO = 22,         /**< Mbed TLS failed other than by a bad signature */
+    ESP_RELEASE_NOT_IN_ROLLOUT = 23,     /**< authentic and applicable, but a staged rollout that has not reached this
+                                              device yet: download nothing, store nothing, poll again later */
+    ESP_RELEASE_ERR_URL = 24,            /**< esp_release_url_resolve: a base or reference it cannot resolve, or no room */
 } esp_release_err_t;
 
 /** One trusted public key. */
@@ -87,6 +95,11 @@ typedef struct {
      *  sequence and secure_version stop replays and downgrades). true: also refuse a version that is
      *  not semver-newer than current_version (both must be semver, an optional leading 'v' allowed). */
     bool refuse_older;
+    /** This device's id for staged rollouts (docs/manifest.md, "Staged rollout"): 1 to
+     *  ESP_RELEASE_DEVICE_ID_MAX bytes, stable for the device's life. The component's default is the
+     *  base MAC as 12 lowercase hex digits. Needed only when a manifest carries `rollout`; NULL then
+     *  gives ESP_RELEASE_ERR_ARG. */
+    const char *device_id;
 } esp_release_config_t;
 
 /** The manifest's members, as signed. Valid when esp_release_manifest_verify returns OK or UP_TO_DATE. */
@@ -107,6 +120,9 @@ typedef struct {
     uint8_t sha256[32];
     bool has_image_digest;
     uint8_t image_digest[32];
+    bool has_rollout;             /**< false: every device takes it (no `rollout` member) */
+    uint8_t rollout_percent;      /**< 0..100; 0 is a halted rollout */
+    char rollout_salt[ESP_RELEASE_ROLLOUT_SALT_LEN + 1];
 } esp_release_manifest_t;
 
 typedef struct {
@@ -126,6 +142,23 @@ esp_release_err_t esp_release_manifest_verify(const esp_release_config_t *config
 
 /** The enum's name ("ESP_RELEASE_ERR_SEQUENCE"), for logs. */
 const char *esp_release_err_name(esp_release_err_t err);
+
+/**
+ * Staged rollout (docs/manifest.md, "Staged rollout"): the device's bucket, 0..99, the big-endian
+ * first 8 bytes of SHA-256(salt || device_id) modulo 100. Both strings NUL-terminated.
+ */
+unsigned esp_release_rollout_bucket(const char *salt, const char *device_id);
+/** Whether the device is in a rollout of `percent` (0..100) with this salt: bucket < percent. */
+bool esp_release_rollout_contains(const char *salt, const char *device_id, unsigned percent);
+
+/**
+ * Resolves a manifest's firmware.path against the URL the manifest came from (RFC 3986 §5.2, with
+ * the dot-segment removal of §5.2.4; the base's query and fragment are dropped, as the RFC says).
+ * base must be an absolute http(s) URL; reference a relative path without scheme, query or
+ * fragment (what esp-release writes). Writes a NUL-terminated URL to out; ESP_RELEASE_ERR_URL when
+ * either does not qualify or the result needs more than cap bytes.
+ */
+esp_release_err_t esp_release_url_resolve(const char *base, const char *reference, char *out, size_t cap);
 
 /** Streaming check of the download (step 10): count and hash every byte written to the OTA partition. */
 typedef struct {

@@ -42,6 +42,14 @@ esp_release_err_t esp_release_check_header(const uint8_t *header, size_t len, ch
 esp_release_err_t esp_release_check_payload(const esp_release_config_t *config, const uint8_t *payload, size_t len,
                                             esp_release_result_t *result);
 
+struct cJSON;
+/* The pointer's optional `rollout` member (docs/manifest.md, "Staged rollout"), read into m. */
+esp_release_err_t esp_release_read_rollout(esp_release_result_t *result, const struct cJSON *root,
+                                           esp_release_manifest_t *m);
+/* NOT_IN_ROLLOUT when m has a rollout that does not include config->device_id; OK otherwise. */
+esp_release_err_t esp_release_check_rollout(const esp_release_config_t *config, const esp_release_manifest_t *m,
+                                            esp_release_result_t *result);
+
 /* Semver 2.0 precedence of a and b (optional leading 'v'; build metadata ignored): 0 and *cmp
  * <0/0/>0, or -1 when either is not semver. */
 int esp_release_semver_compare(const char *a, const char *b, int *cmp);

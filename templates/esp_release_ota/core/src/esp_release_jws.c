@@ -56,6 +56,8 @@ const char *esp_release_err_name(esp_release_err_t err)
     case ESP_RELEASE_ERR_SHA256: return "ESP_RELEASE_ERR_SHA256";
     case ESP_RELEASE_ERR_NO_MEMORY: return "ESP_RELEASE_ERR_NO_MEMORY";
     case ESP_RELEASE_ERR_CRYPTO: return "ESP_RELEASE_ERR_CRYPTO";
+    case ESP_RELEASE_NOT_IN_ROLLOUT: return "ESP_RELEASE_NOT_IN_ROLLOUT";
+    case ESP_RELEASE_ERR_URL: return "ESP_RELEASE_ERR_URL";
     }
     return "ESP_RELEASE_ERR_UNKNOWN";
 }

@@ -197,10 +197,16 @@ static esp_release_err_t read_members(esp_release_result_t *r, const cJSON *root
     const cJSON *action = member(root, "action");
     if (action != NULL) {
         TRY(text(r, root, "action", m->action, sizeof m->action, 1));
-        if (strcmp(m->action, "publish") != 0 && strcmp(m->action, "promote") != 0 && strcmp(m->action, "rollback") != 0) {
-            return esp_release_fail(r, ESP_RELEASE_ERR_PAYLOAD, "action is not publish, promote or rollback");
+        static const char *const actions[] = {"publish", "promote", "rollback", "rollout", "halt"};
+        bool known = false;
+        for (size_t i = 0; i < sizeof actions / sizeof actions[0]; i++) {
+            known = known || strcmp(m->action, actions[i]) == 0;
+        }
+        if (!known) {
+            return esp_release_fail(r, ESP_RELEASE_ERR_PAYLOAD, "action is not publish, promote, rollback, rollout or halt");
         }
     }
+    TRY(esp_release_read_rollout(r, root, m));
 #undef TRY
     return ESP_RELEASE_OK;
 }
@@ -245,6 +251,10 @@ static esp_release_err_t apply_rules(const esp_release_config_t *c, const esp_re
             return esp_release_fail(r, ESP_RELEASE_ERR_DOWNGRADE, "version %.31s is not newer than %.31s", m->version,
                                     c->current_version);
         }
+    }
+    esp_release_err_t err = esp_release_check_rollout(c, m, r);
+    if (err != ESP_RELEASE_OK) {
+        return err;
     }
     return esp_release_fail(r, ESP_RELEASE_OK, "version %.31s, sequence %llu", m->version, (unsigned long long)m->sequence);
 }
