@@ -39,7 +39,7 @@ esp_err_t esp_release_ota_device_id(const esp_release_ota_config_t *config, char
         memcpy(out, config->device_id, len + 1);
         return ESP_OK;
     }
-#if CONFIG_ESP_RELEASE_OTA_DEVICE_ID_APP
+#ifdef CONFIG_ESP_RELEASE_OTA_DEVICE_ID_APP
     /* Falling back to the MAC would put the device in another cohort than the app intends. */
     ESP_LOGE(TAG, "CONFIG_ESP_RELEASE_OTA_DEVICE_ID_APP is set but config.device_id is NULL");
     return ESP_ERR_INVALID_ARG;
@@ -60,7 +60,7 @@ esp_err_t esp_release_ota_device_id(const esp_release_ota_config_t *config, char
 
 uint32_t esp_release_ota_secure_version_floor(void)
 {
-#if CONFIG_BOOTLOADER_APP_ANTI_ROLLBACK
+#ifdef CONFIG_BOOTLOADER_APP_ANTI_ROLLBACK
     /* The bootloader refuses an app below this; refusing it here saves the download. */
     return esp_efuse_read_secure_version();
 #else
