@@ -94,6 +94,13 @@ export ESP_RELEASE_DEVICE_SIM="$repo/tests/device-sim/build/device-sim"
 # The esp_release_ota component's portable core and its driver, with ASan and UBSan (-Werror).
 build_c esp-release-ota-core tests/esp-release-ota-core RelWithDebInfo
 export ESP_RELEASE_OTA_CORE_TEST="$repo/tests/esp-release-ota-core/build/esp-release-ota-core-test"
+# The component's ESP-IDF glue and the sample's main.c, compiled (not linked) against stubs that copy
+# ESP-IDF v5.3's declarations: a call that no longer matches a signature fails here (OtaGlueCompileTests).
+if ! log="$(tests/esp-release-ota-glue/compile.sh 2>&1)"; then
+  printf '%s\n' "$log" >&2
+  echo "build/test.sh: compiling the esp_release_ota glue against tests/esp-idf-stubs failed." >&2
+  exit 1
+fi
 
 # Azurite (the Azure Blob Storage emulator, npm, pinned) for the azure:// host tests, installed once
 # into a cache outside the repository. The tests start and stop their own instances: HTTPS with a CA

@@ -76,13 +76,13 @@ public sealed partial class SampleRepositoryTests(PackageFeed feed) : IDisposabl
         Assert.Contains($"stable: {project} {Version} for {Chip} (sequence 1)", runOutput, StringComparison.Ordinal);
         Assert.Contains($"firmware: {firmware} ({new FileInfo(firmware).Length} bytes, SHA-256 {Sha256(firmware)})", runOutput, StringComparison.Ordinal);
 
-        // Pointing the firmware at the real host, as the README says: the tool must find the sample's URL option.
+        // Pointing the firmware at the real host, as the README says: into the option the csproj names (EspReleaseUrlOption), the component's.
         const string DeviceUrl = "https://ota.example.com/fleet/channels/stable.jws";
         var (patched, patchOutput) = DotnetCli.Run(root, environment, "build", "service", "-t:EspReleasePatchSdkconfig", $"-p:EspReleaseFirmwareUrl={DeviceUrl}", "-nologo");
 
         Assert.True(patched == 0, patchOutput);
-        Assert.Contains("EspRelease: CONFIG_FIRMWARE_URL set in ", patchOutput, StringComparison.Ordinal);
-        Assert.Contains($"CONFIG_FIRMWARE_URL=\"{DeviceUrl}\"\n", File.ReadAllText(Path.Combine(root, "firmware", "sdkconfig.defaults")), StringComparison.Ordinal);
+        Assert.Contains("EspRelease: CONFIG_ESP_RELEASE_OTA_POINTER_URL set in ", patchOutput, StringComparison.Ordinal);
+        Assert.Contains($"CONFIG_ESP_RELEASE_OTA_POINTER_URL=\"{DeviceUrl}\"\n", File.ReadAllText(Path.Combine(root, "firmware", "sdkconfig.defaults")), StringComparison.Ordinal);
     }
 
     [Fact]

@@ -6,9 +6,9 @@ using EspRelease.Testing;
 namespace EspRelease.MSBuild.Tests;
 
 /// <summary>
-/// templates/EspRelease.Templates.csproj, the `dotnet new` template pack of templates/mixed-repo: packed,
-/// installed into a throwaway hive (never the user's), instantiated, and the instance released the way
-/// its README says, with EspRelease.MSBuild from the test feed.
+/// templates/EspRelease.Templates.csproj, the `dotnet new` template pack of templates/mixed-repo and
+/// templates/esp_release_ota: packed, installed into a throwaway hive (never the user's), instantiated, and
+/// the instance released the way its README says, with EspRelease.MSBuild from the test feed.
 /// </summary>
 [Collection(PackageFeedCollection.Name)]
 public sealed partial class TemplateTests(PackageFeed feed) : IDisposable
@@ -21,6 +21,10 @@ public sealed partial class TemplateTests(PackageFeed feed) : IDisposable
     private const string Chip = "esp32s2";
 
     private static readonly string _templates = Path.Combine(Repo.Root, "templates");
+    private static readonly string _component = Path.Combine(_templates, "esp_release_ota");
+
+    // Where esp-release-mixed puts its copy of the component, and the path main/idf_component.yml then names.
+    private const string ComponentFolder = "firmware/components/esp_release_ota/";
 
     // What a working copy of the sample holds after idf.py build, dotnet build and a publish, and a private key:
     // none of it may reach a user through the template (the sample's .gitignore).
@@ -67,6 +71,9 @@ public sealed partial class TemplateTests(PackageFeed feed) : IDisposable
             .Select(n => n["content/mixed-repo/".Length..]).Order(StringComparer.Ordinal).ToList();
         Assert.Empty(content.Intersect(_workingCopyOnly));
         Assert.Equal(SampleFiles(), content);
+        var component = zip.Entries.Select(e => e.FullName).Where(n => n.StartsWith("content/esp_release_ota/", StringComparison.Ordinal))
+            .Select(n => n["content/esp_release_ota/".Length..]).Order(StringComparer.Ordinal).ToList();
+        Assert.Equal(Files(_component), component);
         Assert.DoesNotContain(zip.Entries, e => e.FullName.StartsWith("lib/", StringComparison.Ordinal));
         Assert.Contains("<packageType name=\"Template\" />", Read(zip, $"{PackageId}.nuspec"), StringComparison.Ordinal);
 
@@ -76,12 +83,12 @@ public sealed partial class TemplateTests(PackageFeed feed) : IDisposable
         Assert.NotEqual(sampleProject, expected);
         Assert.Equal(expected, Read(zip, "content/mixed-repo/service/DeviceService.csproj"));
 
-        // Installed from the folder instead (`dotnet new install templates/mixed-repo`), template.json's own
-        // exclusions keep the same files out.
-        DotnetNew("install", sample);
+        // Installed from the folder instead (`dotnet new install templates`: the sample's template reaches
+        // ../esp_release_ota), template.json's own exclusions keep the same files out.
+        DotnetNew("install", templates);
         var instance = _temp.Combine("from-folder");
         DotnetNew(ShortName, "-n", "Fleet", "-o", instance, "--no-update-check");
-        Assert.Equal(Renamed(SampleFiles(), "Fleet"), Files(instance));
+        Assert.Equal(Instance(SampleFiles(), "Fleet"), Files(instance));
     }
 
     [Fact]
@@ -104,7 +111,16 @@ public sealed partial class TemplateTests(PackageFeed feed) : IDisposable
         Assert.Contains($"<PackageReference Include=\"EspRelease.MSBuild\" Version=\"{feed.Version}\" PrivateAssets=\"all\" />",
             File.ReadAllText(csproj), StringComparison.Ordinal);
         Assert.Contains($"project({Firmware})", File.ReadAllText(Path.Combine(repo, "firmware", "CMakeLists.txt")), StringComparison.Ordinal);
-        Assert.Equal(Renamed(SampleFiles(), "Fleet"), Files(repo));
+        Assert.Equal(Instance(SampleFiles(), "Fleet"), Files(repo));
+        // The component is copied byte for byte (no symbol touches C), and main/ depends on that copy.
+        foreach (var file in ComponentFiles())
+        {
+            Assert.Equal(File.ReadAllBytes(Path.Combine(_component, file)), File.ReadAllBytes(Path.Combine(repo, ComponentFolder, file)));
+        }
+
+        var manifest = File.ReadAllText(Path.Combine(repo, "firmware", "main", "idf_component.yml"));
+        Assert.Contains("path: ../components/esp_release_ota\n", manifest.ReplaceLineEndings("\n"), StringComparison.Ordinal);
+        Assert.DoesNotContain("../../../esp_release_ota", manifest, StringComparison.Ordinal);
         foreach (var file in Files(repo))
         {
             var text = File.ReadAllText(Path.Combine(repo, file));
@@ -128,6 +144,26 @@ public sealed partial class TemplateTests(PackageFeed feed) : IDisposable
         Assert.True(File.Exists(firmware), $"no {firmware}:\n{output}");
     }
 
+    [Fact]
+    public void The_component_alone_is_written_into_an_esp_idf_projects_components_folder()
+    {
+        var package = Pack(Repo.Root, Path.Combine(_templates, "EspRelease.Templates.csproj"), feed.Version);
+        DotnetNew("install", package);
+
+        var project = _temp.Combine("idf-project");
+        DotnetNew("esp-release-ota", "-o", Path.Combine(project, "components", "esp_release_ota"), "--no-update-check");
+
+        // Core included, template configuration not; byte for byte.
+        var written = Files(Path.Combine(project, "components", "esp_release_ota"));
+        Assert.Equal(ComponentFiles(), written);
+        Assert.Contains("core/src/esp_release_manifest.c", written);
+        Assert.Contains("include/esp_release_ota.h", written);
+        foreach (var file in written)
+        {
+            Assert.Equal(File.ReadAllBytes(Path.Combine(_component, file)), File.ReadAllBytes(Path.Combine(project, "components", "esp_release_ota", file)));
+        }
+    }
+
     public void Dispose() => _temp.Dispose();
 
     // The sample's files as a clone of this repository has them, whatever was built or published in place.
@@ -138,10 +174,16 @@ public sealed partial class TemplateTests(PackageFeed feed) : IDisposable
         file is "firmware/sdkconfig" or "firmware/sdkconfig.old" || file.EndsWith(".pem", StringComparison.Ordinal) ||
         _workingCopyFolders.Any(f => file.StartsWith(f, StringComparison.Ordinal));
 
-    // What an instance made from the sample holds: its files but the template's configuration, renamed by -n.
-    private static List<string> Renamed(List<string> sample, string name) =>
+    // What an instance made from the sample holds: its files but the template's configuration, renamed by -n,
+    // and the component in firmware/components/.
+    private static List<string> Instance(List<string> sample, string name) =>
         [.. sample.Where(f => !f.StartsWith(".template.config/", StringComparison.Ordinal))
-            .Select(f => f.Replace("DeviceService", name, StringComparison.Ordinal)).Order(StringComparer.Ordinal)];
+            .Select(f => f.Replace("DeviceService", name, StringComparison.Ordinal))
+            .Concat(ComponentFiles().Select(f => ComponentFolder + f)).Order(StringComparer.Ordinal)];
+
+    // The component's files as a template writes them: without its own template configuration.
+    private static List<string> ComponentFiles() =>
+        [.. Files(_component).Where(f => !f.StartsWith(".template.config/", StringComparison.Ordinal))];
 
     private static List<string> Files(string folder) =>
         [.. Directory.GetFiles(folder, "*", SearchOption.AllDirectories)
