@@ -13,7 +13,7 @@ namespace EspRelease.Core.Tests.Ota;
 /// The esp_release_ota component's portable core (templates/esp_release_ota/core), run with ASan and UBSan
 /// through tests/esp-release-ota-core, judges manifests esp-release's own signing code writes in this run.
 /// </summary>
-public sealed class OtaCoreTests(ITestOutputHelper output) : IDisposable
+public sealed partial class OtaCoreTests(ITestOutputHelper output) : IDisposable
 {
     private static readonly SigningKey _key = SigningKey.Generate();
     private static readonly SigningKey _otherKey = SigningKey.Generate();
