@@ -33,17 +33,21 @@ cjson=(-I/usr/include/cjson)
 core_include="$component/core/include"
 
 count=0
-compile() { # compile <source> <include flags...>
+compile() { # compile <source> <include flags...>; $suffix names the object of a second configuration
   local source="$1"; shift
-  "${CC:-cc}" "${flags[@]}" "$@" "$source" -o "$out/$(basename "$source" .c).o"
+  "${CC:-cc}" "${flags[@]}" "$@" "$source" -o "$out/$(basename "$source" .c)${suffix:-}.o"
   count=$((count + 1))
 }
 for source in "$component"/core/src/*.c; do
   compile "$source" -I"$core_include" -I"$component/core/src" "${cjson[@]}"
 done
-# The glue and the sample see only the stubs, the component's headers and Mbed TLS.
-for source in "$glue"/*.c; do
-  compile "$source" -I"$here/../esp-idf-stubs" -I"$component/include" -I"$core_include" -I"$glue"
+# The glue and the sample see only the stubs, the component's headers and Mbed TLS; twice, so that both
+# sides of every Kconfig choice the glue tests (tests/esp-idf-stubs/sdkconfig.h) are compiled.
+for choices in "" -DESP_RELEASE_STUB_OTHER_CHOICES; do
+  suffix="${choices:+-other}"
+  for source in "$glue"/*.c; do
+    compile "$source" ${choices:+"$choices"} -I"$here/../esp-idf-stubs" -I"$component/include" -I"$core_include" -I"$glue"
+  done
+  compile "$main" ${choices:+"$choices"} -I"$here/../esp-idf-stubs" -I"$component/include" -I"$core_include"
 done
-compile "$main" -I"$here/../esp-idf-stubs" -I"$component/include" -I"$core_include"
 echo "compile.sh: $count files compiled against the ESP-IDF v5.3 stubs into $out"
