@@ -33,7 +33,7 @@ public static class ChannelRollout
         ReleaseNaming.ValidateChannel(channel);
         var state = await ChannelState.ReadAsync(host, channel, keys, cancellationToken);
         return state.Current is not null ? state : throw new EspReleaseException(DiagnosticCodes.ChannelEmpty,
-            $"{host.Display}: channel '{channel}' has no release yet, so there is no rollout to change. Publish to it first (`esp-release publish --channel {channel} --rollout PERCENT`), or check the channel name and the host.");
+            $"{host.Display}: channel '{channel}' has no release yet, so it has no rollout. Publish to it first (`esp-release publish --channel {channel} --rollout PERCENT`), or check the channel name and the host.");
     }
 
     /// <summary>The share of devices a pointer reaches: a pointer without <c>rollout</c> reaches every device.</summary>
