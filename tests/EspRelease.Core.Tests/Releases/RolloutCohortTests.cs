@@ -47,6 +47,18 @@ public sealed class RolloutCohortTests
         Assert.False(RolloutCohort.Contains(salt, deviceId, independent));
     }
 
+    [Fact]
+    public void The_worked_example_in_manifest_md_is_what_the_code_computes()
+    {
+        var doc = File.ReadAllText(EspRelease.Testing.Repository.File("docs", "manifest.md"));
+        var salt = RolloutCohort.SaltFor("beta", Sha256);
+
+        Assert.Contains($"`{Sha256}`", doc, StringComparison.Ordinal);
+        Assert.Contains($"the salt is `{salt}`", doc, StringComparison.Ordinal);
+        Assert.Contains($"mod 100 = **{RolloutCohort.Bucket(salt, "246f28a1b2c3")}**", doc, StringComparison.Ordinal);
+        Assert.Contains($"`dev-00000` has bucket {RolloutCohort.Bucket(salt, "dev-00000")} and `dev-99999` bucket {RolloutCohort.Bucket(salt, "dev-99999")}", doc, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData(1)]
     [InlineData(5)]
