@@ -51,6 +51,7 @@ internal static class EspReleaseRootCommand
         ("verify", () => new VerifyCommand(format)),
         ("promote", () => new PromoteCommand(format)),
         ("rollback", () => new RollbackCommand(format)),
+        ("rollout", () => new RolloutCommand(format)),
         ("sdkconfig", () => new SdkconfigCommand(format)),
         ("ca", () => new CaCommand(format)),
         ("serve", () => new ServeCommand(format)),

@@ -7,9 +7,9 @@ namespace EspRelease.Action.Tests;
 public sealed partial class ActionMetadataTests
 {
     private static readonly string[] _inputs =
-        ["command", "build-dir", "project-dir", "host", "channel", "version", "key", "allow-insecure", "factory", "working-directory", "extra-args", "tool-version", "tool-source", "tool-path"];
+        ["command", "build-dir", "project-dir", "host", "channel", "rollout", "version", "key", "allow-insecure", "factory", "working-directory", "extra-args", "tool-version", "tool-source", "tool-path"];
 
-    private static readonly string[] _outputs = ["version", "sha256", "size", "release-dir", "manifest", "device-url", "key-id", "ok"];
+    private static readonly string[] _outputs = ["version", "sha256", "size", "release-dir", "manifest", "rollout-percent", "device-url", "key-id", "ok"];
 
     private readonly ActionMetadata _action = ActionMetadata.Load(Repo.Action);
 

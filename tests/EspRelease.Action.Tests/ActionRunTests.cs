@@ -46,6 +46,21 @@ public sealed class ActionRunTests : IDisposable
     }
 
     [Fact]
+    public void Publish_with_a_rollout_stages_the_release_and_says_the_percent()
+    {
+        var inputs = Publish("site");
+        inputs["rollout"] = "10";
+
+        var run = _h.Run(inputs);
+
+        Assert.True(run.Succeeded, run.ToString());
+        Assert.Equal("10", run.Outputs["rollout-percent"]);
+        Assert.Matches(@"(?m)^\| Rollout \(% of devices\) \| 10 \|$", run.Summary);
+        var payload = System.Buffers.Text.Base64Url.DecodeFromChars(File.ReadAllText(Path.Combine(_h.Workspace, "site", "channels", "stable.jws")).Split('.')[1]);
+        Assert.Contains("\"percent\": 10,", System.Text.Encoding.UTF8.GetString(payload), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void A_corrupted_image_fails_the_step_with_an_annotation_on_the_bin_and_the_reason_in_the_summary()
     {
         var image = Path.Combine(_h.BuildDir, "blink.bin");

@@ -24,6 +24,7 @@ public sealed class CommandTreeTests
     [InlineData("--help")]
     [InlineData("ca", "fetch", "--help")]
     [InlineData("inspect", "-h")]
+    [InlineData("rollout", "set", "--help")]
     public async Task Help_shows_the_tool_as_users_run_it(params string[] args)
     {
         var (exit, stdout, _) = await CliRunner.Run(args);

@@ -159,6 +159,25 @@ public sealed class TaskTests
     }
 
     [Fact]
+    public void Publish_passes_the_rollout_percent_only_when_set()
+    {
+        using var temp = new TempDirectory();
+        var task = new EspReleasePublishTask
+        {
+            ToolAssembly = Repo.ToolAssembly,
+            WorkingDirectory = temp.Path,
+            ResultsFile = temp.Combine("publish.results"),
+            ReleaseDirectory = "release",
+            Channel = "beta",
+        };
+        string[] tail = ["--diagnostics-format", "msbuild", "--results-file", temp.Combine("publish.results")];
+
+        Assert.Equal(["publish", temp.Combine("release"), "--channel", "beta", .. tail], Tokens(ResponseFile(task)));
+        task.Rollout = "10";
+        Assert.Equal(["publish", temp.Combine("release"), "--channel", "beta", "--rollout", "10", .. tail], Tokens(ResponseFile(task)));
+    }
+
+    [Fact]
     public void Inspect_response_file_never_has_a_config()
     {
         using var temp = new TempDirectory();

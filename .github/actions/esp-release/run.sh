@@ -18,6 +18,7 @@ case "$ESPR_COMMAND" in
   publish)
     args=(publish ${build_dir:+"$build_dir"} "${packing[@]}")
     [ -z "${ESPR_HOST:-}" ] || args+=(--to "$ESPR_HOST")
+    [ -z "${ESPR_ROLLOUT:-}" ] || args+=(--rollout "$ESPR_ROLLOUT")
     [ -z "${ESPR_PROJECT_DIR:-}" ] || args+=(--project "$ESPR_PROJECT_DIR")
     ;;
   pack) args=(pack ${build_dir:+"$build_dir"} "${packing[@]}") ;;

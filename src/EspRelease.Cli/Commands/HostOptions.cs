@@ -22,6 +22,30 @@ internal static class HostOptions
         Description = "The key that signs the new channel pointer. Default: \"key\" in esp-release.json, else ESP_RELEASE_SIGNING_KEY.",
     };
 
+    /// <summary><c>publish</c>/<c>promote --rollout</c>: stage the release to a share of the channel's devices.</summary>
+    public static Option<int?> Rollout() => new("--rollout")
+    {
+            Description = "Stage the release: only this percent (0-100) of the channel's devices take it, picked by a hash of each device's id; the rest keep polling. Raise it later with `esp-release rollout set` (raising only ever adds devices), stop it with `rollout halt`. On the release the channel already points at, writes a pointer with the new percent. Default: every device (a release already on the channel keeps its percent).",
+            HelpName = "PERCENT",
+            CustomParser = result => Percent(result, "--rollout"),
+    };
+
+    /// <summary>
+    /// A rollout percent, refused at parse time unless a whole number from 0 to 100. Parsed here rather
+    /// than checked in a validator: a validator that reads a value the parser could not convert throws.
+    /// </summary>
+    public static int? Percent(System.CommandLine.Parsing.ArgumentResult result, string name)
+    {
+        var text = result.Tokens.Count > 0 ? result.Tokens[^1].Value : "";
+        if (int.TryParse(text, System.Globalization.NumberStyles.AllowLeadingSign, System.Globalization.CultureInfo.InvariantCulture, out var percent) && percent is >= 0 and <= 100)
+        {
+            return percent;
+        }
+
+        result.AddError($"{name} must be a whole number from 0 (nobody new installs) to 100 (every device), not \"{text}\".");
+        return null;
+    }
+
     /// <summary>Azure Blob: how long the device URL's SAS must keep working at least.</summary>
     public static Option<int> SasDays()
     {

@@ -10,7 +10,7 @@ internal sealed class PromoteCommand : ReleaseCommandBase
     public PromoteCommand(Option<DiagnosticsFormat> format)
         : base("promote", "Point a channel at a release another channel has had (e.g. beta → stable), re-signed with the target channel's next sequence. The version rules apply against the target's current release; the firmware is re-checked on the host first.", format)
     {
-        foreach (var option in new Option[] { FromOption, ToOption, VersionOption, HostOption, KeyOption, TrustedKeysOption, AllowNonSemverOption })
+        foreach (var option in new Option[] { FromOption, ToOption, VersionOption, HostOption, KeyOption, TrustedKeysOption, AllowNonSemverOption, RolloutOption })
         {
             Options.Add(option);
         }
@@ -28,6 +28,8 @@ internal sealed class PromoteCommand : ReleaseCommandBase
 
     internal Option<string[]> TrustedKeysOption { get; } = HostOptions.TrustedKeys();
 
+    internal Option<int?> RolloutOption { get; } = HostOptions.Rollout();
+
     internal Option<bool> AllowNonSemverOption { get; } = new("--allow-non-semver") { Description = "Skip the ordering check when a version is not semver (with a warning)." };
 
     protected override async Task<int> ExecuteAsync(CommandContext context, CancellationToken cancellationToken)
@@ -38,6 +40,7 @@ internal sealed class PromoteCommand : ReleaseCommandBase
             Key = context.SigningKey(context.Get(KeyOption)),
             TrustedKeys = context.TrustedKeys(context.Get(TrustedKeysOption)),
             AllowNonSemver = context.Get(AllowNonSemverOption) || context.Config.AllowNonSemver,
+            RolloutPercent = context.Get(RolloutOption),
             Created = CommandContext.Now,
         }, cancellationToken);
 

@@ -17,6 +17,7 @@ internal sealed class PublishCommand : ReleaseCommandBase
         Options.Add(ToOption);
         Options.Add(TrustedKeysOption);
         _packing.AddTo(this);
+        Options.Add(RolloutOption);
         Options.Add(SasDaysOption);
         Options.Add(SasPolicyOption);
         Options.Add(ShowSasOption);
@@ -44,6 +45,8 @@ internal sealed class PublishCommand : ReleaseCommandBase
 
     internal Option<string[]> TrustedKeysOption { get; } = HostOptions.TrustedKeys();
 
+    internal Option<int?> RolloutOption { get; } = HostOptions.Rollout();
+
     internal Option<int> SasDaysOption { get; } = HostOptions.SasDays();
 
     internal Option<string> SasPolicyOption { get; } = HostOptions.SasPolicy();
@@ -67,6 +70,7 @@ internal sealed class PublishCommand : ReleaseCommandBase
             Key = key,
             TrustedKeys = trusted,
             AllowNonSemver = _packing.NonSemverAllowed(context),
+            RolloutPercent = context.Get(RolloutOption),
             Created = CommandContext.Now,
         }, progress, cancellationToken);
         progress.Done();
@@ -76,6 +80,7 @@ internal sealed class PublishCommand : ReleaseCommandBase
         context.Results["Channel"] = change.Channel;
         context.Results["Sequence"] = change.Manifest.Sequence.ToString(System.Globalization.CultureInfo.InvariantCulture);
         context.Results["Changed"] = change.Changed ? "true" : "false";
+        context.Results["RolloutPercent"] = ChannelRollout.PercentOf(change.Manifest).ToString(System.Globalization.CultureInfo.InvariantCulture);
         context.Results["ChannelPointer"] = change.PointerPath;
         // Redacted: a SAS must never reach an MSBuild property, a log or a binlog.
         context.Results["DeviceUrl"] = change.DeviceUrl?.Redacted;

@@ -30,6 +30,7 @@ internal static class GitHubStepResults
         ("Sha256", "SHA-256", true),
         ("Channel", "Channel", false),
         ("Sequence", "Pointer sequence", false),
+        ("RolloutPercent", "Rollout (% of devices)", false),
         ("DeviceUrl", "Device URL", false),
         ("KeyId", "Key id", true),
         ("Tag", "Tag", true),

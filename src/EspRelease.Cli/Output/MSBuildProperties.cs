@@ -21,6 +21,7 @@ internal static partial class MSBuildProperties
         ["--ca"] = "EspReleaseCaFile",
         ["--config"] = "EspReleaseConfigFile",
         ["--factory"] = "EspReleaseFactory=true",
+        ["--rollout"] = "EspReleaseRollout",
     };
 
     /// <summary>Appends " (MSBuild: Property)" after the first mention of each option in a message.</summary>

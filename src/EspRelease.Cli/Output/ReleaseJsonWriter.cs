@@ -56,6 +56,8 @@ internal static class ReleaseJsonWriter
         w.WriteNumber("sequence", change.Manifest.Sequence);
         w.WriteString("version", change.Manifest.Version);
         w.WriteString("previousVersion", change.Previous?.Version);
+        w.WriteString("action", change.Manifest.Action);
+        w.WriteNumber("percent", ChannelRollout.PercentOf(change.Manifest));
         w.WriteString("pointer", change.PointerPath);
         w.WriteNumber("filesUploaded", change.FilesUploaded);
         w.WriteString("keyId", change.KeyId);

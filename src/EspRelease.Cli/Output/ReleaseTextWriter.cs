@@ -32,6 +32,11 @@ internal static class ReleaseTextWriter
         o.WriteLine($"{verb} {m.Project} {m.Version} to channel '{c.Channel}' on {c.Host} ({from})");
         o.WriteLine($"  pointer:   {c.PointerPath} (sequence {m.Sequence}, key {c.KeyId})");
         o.WriteLine($"  firmware:  {m.Firmware.Path} ({m.Firmware.Size} bytes, SHA-256 {m.Firmware.Sha256})");
+        if (m.Rollout is { } r)
+        {
+            o.WriteLine($"  rollout:   {r.Percent}% of devices (action {m.Action}, salt {r.Salt}); the others keep polling. Raise it with `esp-release rollout set {c.Channel} PERCENT`.");
+        }
+
         if (c.FilesUploaded > 0)
         {
             o.WriteLine($"  uploaded:  {c.FilesUploaded} file(s)");

@@ -109,6 +109,11 @@ public static class DiagnosticCodes
     public const string ConcurrentPublish = "ESPR1607";
     public const string NothingToRollBackTo = "ESPR1608";
 
+    // Staged rollout (161x errors, 261x warnings).
+    public const string RolloutPercentInvalid = "ESPR1610";
+    public const string RolloutDeviceIdInvalid = "ESPR1611";
+    public const string RolloutLowered = "ESPR2610";
+
     // The dev server, `esp-release serve` (165x-166x errors, 265x-266x warnings).
     public const string ServePortInUse = "ESPR1650";
     public const string ServeCannotListen = "ESPR1651";

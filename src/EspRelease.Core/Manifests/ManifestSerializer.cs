@@ -46,6 +46,15 @@ public static class ManifestSerializer
                 w.WriteString("action", m.Action);
             }
 
+            // Last, after action: a reader that predates rollout stops at nothing it needs.
+            if (m.Rollout is { } rollout)
+            {
+                w.WriteStartObject("rollout");
+                w.WriteNumber("percent", rollout.Percent);
+                w.WriteString("salt", rollout.Salt);
+                w.WriteEndObject();
+            }
+
             w.WriteEndObject();
         }
 
@@ -90,12 +99,32 @@ public static class ManifestSerializer
                 Sequence = Integer(r, "sequence", origin),
                 Created = DateTimeOffset.Parse(String(r, "created", origin), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal),
                 Action = OptionalString(r, "action"),
+                Rollout = Rollout(r, origin),
             };
         }
         catch (Exception e) when (e is JsonException or FormatException or InvalidOperationException)
         {
             throw Invalid(origin, e.Message);
         }
+    }
+
+    // Absent means every device; present, it must be whole: a device must never guess a cohort.
+    private static RolloutState? Rollout(JsonElement obj, string origin)
+    {
+        if (!obj.TryGetProperty("rollout", out var r))
+        {
+            return null;
+        }
+
+        if (r.ValueKind != JsonValueKind.Object)
+        {
+            throw Invalid(origin, $"\"rollout\" is {r.ValueKind.ToString().ToLowerInvariant()}, expected an object with \"percent\" and \"salt\"");
+        }
+
+        var salt = r.TryGetProperty("salt", out var s) && s.ValueKind == JsonValueKind.String ? s.GetString() : null;
+        return RolloutState.IsSalt(salt)
+            ? new RolloutState((int)Integer(r, "percent", origin, 100, "rollout.percent"), salt!)
+            : throw Invalid(origin, $"\"rollout.salt\" is missing or not {RolloutState.SaltLength} base64url characters");
     }
 
     private static void WriteNullable(Utf8JsonWriter w, string name, int? value)
@@ -119,10 +148,10 @@ public static class ManifestSerializer
         : v.ValueKind == JsonValueKind.String ? v.GetString()
         : throw new InvalidOperationException($"\"{name}\" must be a string or null");
 
-    private static long Integer(JsonElement obj, string name, string origin, long max = long.MaxValue) =>
+    private static long Integer(JsonElement obj, string name, string origin, long max = long.MaxValue, string? path = null) =>
         obj.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.Number && v.TryGetInt64(out var n) && n >= 0 && n <= max
             ? n
-            : throw Invalid(origin, $"\"{name}\" is missing or not an integer from 0 to {max}");
+            : throw Invalid(origin, $"\"{path ?? name}\" is missing or not an integer from 0 to {max}");
 
     private static EspReleaseException Invalid(string origin, string what) =>
         new(DiagnosticCodes.ManifestInvalid, $"{origin}: not an esp-release manifest: {what}.", origin);

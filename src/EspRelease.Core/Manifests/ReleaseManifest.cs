@@ -58,6 +58,9 @@ public sealed record ReleaseManifest
     /// <summary>UTC, whole seconds; from SOURCE_DATE_EPOCH when set, so rebuilds give the same bytes.</summary>
     public required DateTimeOffset Created { get; init; }
 
-    /// <summary>In channel pointers only: what made the channel point here (publish, promote, rollback).</summary>
+    /// <summary>In channel pointers only: what made the channel point here (publish, promote, rollback, rollout, halt).</summary>
     public string? Action { get; init; }
+
+    /// <summary>In channel pointers only: which share of devices may take the release; null means every device.</summary>
+    public RolloutState? Rollout { get; init; }
 }

@@ -14,6 +14,7 @@ public static class ChannelMover
     {
         ReleaseNaming.ValidateChannel(from);
         ReleaseNaming.ValidateChannel(to);
+        ChannelRollout.CheckPercent(options.RolloutPercent);
         var source = await ChannelState.ReadAsync(host, from, options.AllKeys, cancellationToken);
         var entry = source.History.LastOrDefault(e => e.Manifest.Version == version)
             ?? throw new EspReleaseException(DiagnosticCodes.ReleaseNotOnHost,
@@ -26,14 +27,14 @@ public static class ChannelMover
         {
             if (current.Version == version && current.Firmware.Sha256 == entry.Manifest.Firmware.Sha256)
             {
-                return ChannelChange.Unchanged(host.Display, target);
+                return await ChannelRollout.RestageAsync(host, target, options.RolloutPercent, ChannelActions.RolloutChange, options, cancellationToken);
             }
 
             ChannelRules.EnsureSameProduct(current, entry.Manifest, to);
             warnings.AddRange(ChannelRules.EnsureMovesForward(current, entry.Manifest, to, options.AllowNonSemver));
         }
 
-        var pointer = await ChannelWriter.PointAsync(host, target, entry.Manifest, entry.Manifest.Firmware.Path, ChannelActions.Promote, options, cancellationToken);
+        var pointer = await ChannelWriter.PointAsync(host, target, entry.Manifest, entry.Manifest.Firmware.Path, ChannelActions.Promote, ChannelRollout.For(to, entry.Manifest, options.RolloutPercent), options, cancellationToken);
         return ChannelChange.To(host.Display, target, pointer, options.Key.KeyId, warnings);
     }
 
@@ -59,7 +60,8 @@ public static class ChannelMover
         }
 
         await EnsureFirmwareAsync(host, previous, cancellationToken);
-        var pointer = await ChannelWriter.PointAsync(host, state, previous.Manifest, previous.Manifest.Firmware.Path, ChannelActions.Rollback, options, cancellationToken);
+        // No rollout: every device that took the bad release must come back.
+        var pointer = await ChannelWriter.PointAsync(host, state, previous.Manifest, previous.Manifest.Firmware.Path, ChannelActions.Rollback, null, options, cancellationToken);
         return ChannelChange.To(host.Display, state, pointer, options.Key.KeyId, []);
     }
 

@@ -12,6 +12,12 @@ public sealed record ChannelOptions
 
     public bool AllowNonSemver { get; init; }
 
+    /// <summary>
+    /// <c>publish</c> and <c>promote</c>: stage the release to this percent of the channel's devices.
+    /// Null: a new release goes to every device, and the release the channel already points at keeps its rollout.
+    /// </summary>
+    public int? RolloutPercent { get; init; }
+
     /// <summary>The new pointer's creation time.</summary>
     public required DateTimeOffset Created { get; init; }
 

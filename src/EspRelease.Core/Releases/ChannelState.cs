@@ -37,14 +37,15 @@ public sealed class ChannelState
 
     /// <summary>
     /// The releases the channel stands on, oldest first: publish and promote push, rollback pops.
-    /// The last is the current release; the one before it is where a rollback goes.
+    /// The last is the current release; the one before it is where a rollback goes. Rollout and
+    /// halt entries change who gets the current release, not which it is: they neither push nor pop.
     /// </summary>
     public IReadOnlyList<ChannelEntry> Stack
     {
         get
         {
             var stack = new List<ChannelEntry>();
-            foreach (var entry in History)
+            foreach (var entry in History.Where(e => e.Manifest.Action is not (ChannelActions.RolloutChange or ChannelActions.Halt)))
             {
                 if (entry.Manifest.Action == ChannelActions.Rollback && stack.Count > 1)
                 {
@@ -106,4 +107,10 @@ public static class ChannelActions
     public const string Publish = "publish";
     public const string Promote = "promote";
     public const string Rollback = "rollback";
+
+    /// <summary>The same release as the pointer before, with another rollout percent.</summary>
+    public const string RolloutChange = "rollout";
+
+    /// <summary>The same release as the pointer before, rollout percent 0: nobody new installs it.</summary>
+    public const string Halt = "halt";
 }

@@ -7,7 +7,8 @@ namespace EspRelease.Core.Releases;
 /// <summary>Writes a channel's new pointer (a re-signed manifest with the next sequence), then its history entry.</summary>
 internal static class ChannelWriter
 {
-    public static async Task<ReleaseManifest> PointAsync(IReleaseHost host, ChannelState state, ReleaseManifest release, string firmwarePath, string action, ChannelOptions options, CancellationToken cancellationToken)
+    // rollout: the new pointer's, null for every device; whatever the release's own manifest carried is replaced.
+    public static async Task<ReleaseManifest> PointAsync(IReleaseHost host, ChannelState state, ReleaseManifest release, string firmwarePath, string action, RolloutState? rollout, ChannelOptions options, CancellationToken cancellationToken)
     {
         var pointer = release with
         {
@@ -16,6 +17,7 @@ internal static class ChannelWriter
             Firmware = release.Firmware with { Path = firmwarePath },
             Created = options.Created,
             Action = action,
+            Rollout = rollout,
         };
         var jws = System.Text.Encoding.ASCII.GetBytes(CompactJws.Sign(ManifestSerializer.Serialize(pointer), options.Key) + "\n");
 

@@ -13,6 +13,7 @@ public static class ReleasePublisher
     public static async Task<ChannelChange> PublishAsync(IReleaseHost host, PackedRelease release, string channel, ChannelOptions options, IProgress<ProgressReport>? progress, CancellationToken cancellationToken)
     {
         ReleaseNaming.ValidateChannel(channel);
+        ChannelRollout.CheckPercent(options.RolloutPercent);
         var state = await ChannelState.ReadAsync(host, channel, options.AllKeys, cancellationToken);
         var manifest = release.Manifest;
         var warnings = new List<Diagnostic>();
@@ -23,7 +24,7 @@ public static class ReleasePublisher
         {
             if (current.Version == manifest.Version && current.Firmware.Sha256 == manifest.Firmware.Sha256 && current.Firmware.Path == pointerFirmware)
             {
-                return ChannelChange.Unchanged(host.Display, state);
+                return await ChannelRollout.RestageAsync(host, state, options.RolloutPercent, ChannelActions.RolloutChange, options, cancellationToken);
             }
 
             ChannelRules.EnsureSameProduct(current, manifest, channel);
@@ -48,7 +49,7 @@ public static class ReleasePublisher
             uploaded += await host.CreateAsync($"{folder}/{ReleaseNaming.ManifestJws}", System.Text.Encoding.ASCII.GetBytes(release.Jws + "\n"), cancellationToken) ? 1 : 0;
         }
 
-        var pointer = await ChannelWriter.PointAsync(host, state, manifest, pointerFirmware, ChannelActions.Publish, options, cancellationToken);
+        var pointer = await ChannelWriter.PointAsync(host, state, manifest, pointerFirmware, ChannelActions.Publish, ChannelRollout.For(channel, manifest, options.RolloutPercent), options, cancellationToken);
         return ChannelChange.To(host.Display, state, pointer, options.Key.KeyId, warnings, uploaded);
     }
 }

@@ -23,6 +23,9 @@ public sealed class EspReleasePublishTask : EspReleaseToolTask
 
     public bool AllowNonSemver { get; set; }
 
+    /// <summary>A percent (0-100) of the channel's devices to stage the release to; empty: every device.</summary>
+    public string Rollout { get; set; } = "";
+
     /// <summary>Public keys the channel's existing pointers may be signed with (key rotation).</summary>
     public ITaskItem[] TrustedKeys { get; set; } = [];
 
@@ -43,6 +46,7 @@ public sealed class EspReleasePublishTask : EspReleaseToolTask
         arguments.AddOption("--key", FullPathOrEmpty(KeyFile));
         arguments.AddOption("--channel", Channel);
         arguments.AddFlag("--allow-non-semver", AllowNonSemver);
+        arguments.AddOption("--rollout", Rollout);
         arguments.AddOptions("--trusted-key", TrustedKeys.Select(k => k.GetMetadata("FullPath")));
         arguments.AddOption("--ca", FullPathOrEmpty(CaFile));
         arguments.AddOption("--project", FullPathOrEmpty(ProjectDirectory));

@@ -7,7 +7,7 @@ using EspRelease.Testing;
 namespace EspRelease.Core.Tests.Releases;
 
 /// <summary>publish, promote and rollback on a real folder host, with builds of chosen versions.</summary>
-public sealed class ChannelTests : IDisposable
+public sealed partial class ChannelTests : IDisposable
 {
     private readonly TempDirectory _temp = new();
     private readonly SigningKey _key = SigningKey.Generate();

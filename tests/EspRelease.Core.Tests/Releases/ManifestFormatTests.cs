@@ -60,12 +60,46 @@ public sealed class ManifestFormatTests
         foreach (var text in bad)
         {
             Assert.NotEqual(good, text);
-            using var json = JsonDocument.Parse(text);
-            Assert.False(_schema.Evaluate(json.RootElement).IsValid, text);
-            var e = Assert.Throws<EspReleaseException>(() => ManifestSerializer.Deserialize(Encoding.UTF8.GetBytes(text), "m.json"));
-            Assert.Equal(DiagnosticCodes.ManifestInvalid, e.Diagnostic.Code);
-            Assert.StartsWith("m.json:", e.Message, StringComparison.Ordinal);
+            Assert.StartsWith("m.json:", RefusedByBoth(text).Message, StringComparison.Ordinal);
         }
+    }
+
+    [Fact]
+    public void A_rollout_is_written_last_read_back_and_matches_the_schema()
+    {
+        var manifest = Sample() with { Rollout = new RolloutState(10, "fn5f6N3NSvQR3UfiDd4N4g") };
+
+        var text = Encoding.UTF8.GetString(ManifestSerializer.Serialize(manifest));
+
+        Assert.EndsWith("  \"action\": \"publish\",\n  \"rollout\": {\n    \"percent\": 10,\n    \"salt\": \"fn5f6N3NSvQR3UfiDd4N4g\"\n  }\n}\n", text, StringComparison.Ordinal);
+        Assert.Equal(manifest, ManifestSerializer.Deserialize(Encoding.UTF8.GetBytes(text), "m.json"));
+        Assert.DoesNotContain("rollout", Encoding.UTF8.GetString(ManifestSerializer.Serialize(Sample())), StringComparison.Ordinal);
+        foreach (var action in new[] { "rollout", "halt" })
+        {
+            using var json = JsonDocument.Parse(text.Replace("\"publish\"", $"\"{action}\"", StringComparison.Ordinal));
+            Assert.True(_schema.Evaluate(json.RootElement).IsValid, action);
+        }
+    }
+
+    [Theory]
+    [InlineData("\"percent\": 10", "\"percent\": 101")]
+    [InlineData("\"percent\": 10", "\"percent\": -1")]
+    [InlineData("\"percent\": 10", "\"percent\": \"10\"")]
+    [InlineData("\"percent\": 10", "\"percent\": 10.5")]
+    [InlineData("\"percent\": 10,", "")]
+    [InlineData("\"fn5f6N3NSvQR3UfiDd4N4g\"", "\"fn5f6N3NSvQR3UfiDd4N4\"")]
+    [InlineData("\"fn5f6N3NSvQR3UfiDd4N4g\"", "\"fn5f6N3NSvQR3UfiDd4N4=\"")]
+    [InlineData("\"fn5f6N3NSvQR3UfiDd4N4g\"", "\"fn5f6N3NSvQR3UfiDd4N4+\"")]
+    [InlineData("\"fn5f6N3NSvQR3UfiDd4N4g\"", "22")]
+    [InlineData("{\n    \"percent\": 10,\n    \"salt\": \"fn5f6N3NSvQR3UfiDd4N4g\"\n  }", "null")]
+    [InlineData("{\n    \"percent\": 10,\n    \"salt\": \"fn5f6N3NSvQR3UfiDd4N4g\"\n  }", "10")]
+    public void A_rollout_of_the_wrong_shape_is_ManifestInvalid_and_off_the_schema(string good, string bad)
+    {
+        var text = Encoding.UTF8.GetString(ManifestSerializer.Serialize(Sample() with { Rollout = new RolloutState(10, "fn5f6N3NSvQR3UfiDd4N4g") }));
+        var mutated = text.Replace(good, bad, StringComparison.Ordinal);
+        Assert.NotEqual(text, mutated);
+
+        Assert.Contains("\"rollout", RefusedByBoth(mutated).Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -95,6 +129,16 @@ public sealed class ManifestFormatTests
 
         Assert.Equal(DiagnosticCodes.ManifestInvalid, e.Diagnostic.Code);
         Assert.Contains("firmware.path is \"fw\\u0000.bin\": expected the firmware's path relative to the manifest, but it holds a NUL character", e.Diagnostic.Message, StringComparison.Ordinal);
+    }
+
+    // The schema and the reader agree: a manifest one refuses, the other refuses too.
+    private static EspReleaseException RefusedByBoth(string text)
+    {
+        using var json = JsonDocument.Parse(text);
+        Assert.False(_schema.Evaluate(json.RootElement).IsValid, text);
+        var e = Assert.Throws<EspReleaseException>(() => ManifestSerializer.Deserialize(Encoding.UTF8.GetBytes(text), "m.json"));
+        Assert.Equal(DiagnosticCodes.ManifestInvalid, e.Diagnostic.Code);
+        return e;
     }
 
     private static ReleaseManifest Sample() => new()
