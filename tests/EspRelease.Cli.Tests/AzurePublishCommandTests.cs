@@ -114,6 +114,7 @@ public sealed class AzurePublishCommandTests : IDisposable
             "verify", _address, "--key", _keyFile);
         var pasted = await Tool("publish", Build("1.1.0"), "--to", $"{_address}?{sas}", "--key", _keyFile);
         var badDays = await Tool("publish", Build("1.1.0"), "--to", _address, "--key", _keyFile, "--sas-days", "0");
+        var wordDays = await Tool("publish", Build("1.1.0"), "--to", _address, "--key", _keyFile, "--sas-days", "year");
 
         Assert.Equal(2, conflict.Exit);
         Assert.Contains("ESPR1603", conflict.Err, StringComparison.Ordinal);
@@ -124,8 +125,11 @@ public sealed class AzurePublishCommandTests : IDisposable
         Assert.Contains("ESPR1601", pasted.Err, StringComparison.Ordinal);
         Assert.Contains("?<redacted>", pasted.Err, StringComparison.Ordinal);
         Assert.Equal(1, badDays.Exit);
-        Assert.Contains("--sas-days must be between 1 and 36500", badDays.Err, StringComparison.Ordinal);
-        foreach (var (_, stdout, stderr) in new[] { conflict, forged, pasted, badDays })
+        Assert.Contains("--sas-days: expected a whole number of days from 1 to 36500, found \"0\"", badDays.Err, StringComparison.Ordinal);
+        Assert.Equal(1, wordDays.Exit);
+        Assert.Contains("found \"year\"", wordDays.Err, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", wordDays.Err, StringComparison.Ordinal);
+        foreach (var (_, stdout, stderr) in new[] { conflict, forged, pasted, badDays, wordDays })
         {
             Assert.DoesNotContain("c2VjcmV0", stdout + stderr, StringComparison.Ordinal);
             Assert.DoesNotContain("sig=", stdout + stderr, StringComparison.Ordinal);

@@ -104,11 +104,11 @@ public sealed class RolloutCommandsTests : IDisposable
     }
 
     [Theory]
-    [InlineData("--rollout must be a whole number from 0", "publish", "--rollout", "101")]
-    [InlineData("--rollout must be a whole number from 0", "promote", "--from", "beta", "--to", "stable", "--version", "1.0.0", "--rollout", "-1")]
-    [InlineData("PERCENT must be a whole number from 0", "rollout", "set", "beta", "150")]
-    [InlineData("PERCENT must be a whole number from 0 (nobody new installs) to 100 (every device), not \"abc\"", "rollout", "set", "beta", "abc")]
-    [InlineData("--rollout must be a whole number from 0 (nobody new installs) to 100 (every device), not \"10.5\"", "promote", "--from", "beta", "--to", "stable", "--version", "1.0.0", "--rollout", "10.5")]
+    [InlineData("--rollout: expected a whole number from 0", "publish", "--rollout", "101")]
+    [InlineData("--rollout: expected a whole number from 0", "promote", "--from", "beta", "--to", "stable", "--version", "1.0.0", "--rollout", "-1")]
+    [InlineData("PERCENT: expected a whole number from 0", "rollout", "set", "beta", "150")]
+    [InlineData("PERCENT: expected a whole number from 0 (nobody new installs) to 100 (every device), found \"abc\"", "rollout", "set", "beta", "abc")]
+    [InlineData("--rollout: expected a whole number from 0 (nobody new installs) to 100 (every device), found \"10.5\"", "promote", "--from", "beta", "--to", "stable", "--version", "1.0.0", "--rollout", "10.5")]
     [InlineData("ESPR1611", "rollout", "status", "beta", "--device-id", "")]
     public async Task A_percent_outside_0_to_100_or_a_bad_device_id_is_a_usage_error(string expected, params string[] args)
     {

@@ -122,6 +122,7 @@ public sealed class ServeCommandTests : IDisposable
         var nothing = await Serve.RunAsync("serve", "--ca-dir", _caDir);
         var outside = await Serve.RunAsync("serve", site, "--file", "../sdkconfig.defaults", "--ca-dir", _caDir);
         var badPort = await Serve.RunAsync("serve", site, "--port", "70000");
+        var wordPort = await Serve.RunAsync("serve", site, "--port", "http");
         var missing = await Serve.RunAsync("serve", _temp.Combine("missing"), "--ca-dir", _caDir);
 
         Assert.Equal(3, inUse.Exit);
@@ -137,7 +138,8 @@ public sealed class ServeCommandTests : IDisposable
         Assert.Equal((1, true), (outside.Exit, outside.Err.Contains("error ESPR1656: --file \"../sdkconfig.defaults\": expected a file inside the served folder", StringComparison.Ordinal)));
         Assert.Equal((1, true), (missing.Exit, missing.Err.Contains($"error ESPR1652: {_temp.Combine("missing")}: expected the folder to serve", StringComparison.Ordinal)));
         Assert.Equal((1, true), (badPort.Exit, badPort.Err.Contains("--port: expected 0-65535", StringComparison.Ordinal)));
-        Assert.DoesNotContain("   at ", inUse.Err + badBind.Err + nothing.Err + outside.Err, StringComparison.Ordinal);
+        Assert.Equal((1, true), (wordPort.Exit, wordPort.Err.Contains("--port: expected 0-65535 (0: any free port), found \"http\"", StringComparison.Ordinal)));
+        Assert.DoesNotContain("   at ", inUse.Err + badBind.Err + nothing.Err + outside.Err + wordPort.Err, StringComparison.Ordinal);
     }
 
     [Fact]

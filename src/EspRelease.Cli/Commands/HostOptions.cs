@@ -25,44 +25,22 @@ internal static class HostOptions
     /// <summary><c>publish</c>/<c>promote --rollout</c>: stage the release to a share of the channel's devices.</summary>
     public static Option<int?> Rollout() => new("--rollout")
     {
-            Description = "Stage the release: only this percent (0-100) of the channel's devices take it, picked by a hash of each device's id; the rest keep polling. Raise it later with `esp-release rollout set` (raising only ever adds devices), stop it with `rollout halt`. On the release the channel already points at, writes a pointer with the new percent. Default: every device (a release already on the channel keeps its percent).",
-            HelpName = "PERCENT",
-            CustomParser = result => Percent(result, "--rollout"),
+        Description = "Stage the release: only this percent (0-100) of the channel's devices take it, picked by a hash of each device's id; the rest keep polling. Raise it later with `esp-release rollout set` (raising only ever adds devices), stop it with `rollout halt`. On the release the channel already points at, writes a pointer with the new percent. Default: every device (a release already on the channel keeps its percent).",
+        HelpName = "PERCENT",
+        CustomParser = result => Percent(result, "--rollout"),
     };
 
-    /// <summary>
-    /// A rollout percent, refused at parse time unless a whole number from 0 to 100. Parsed here rather
-    /// than checked in a validator: a validator that reads a value the parser could not convert throws.
-    /// </summary>
-    public static int? Percent(System.CommandLine.Parsing.ArgumentResult result, string name)
-    {
-        var text = result.Tokens.Count > 0 ? result.Tokens[^1].Value : "";
-        if (int.TryParse(text, System.Globalization.NumberStyles.AllowLeadingSign, System.Globalization.CultureInfo.InvariantCulture, out var percent) && percent is >= 0 and <= 100)
-        {
-            return percent;
-        }
-
-        result.AddError($"{name} must be a whole number from 0 (nobody new installs) to 100 (every device), not \"{text}\".");
-        return null;
-    }
+    /// <summary>A rollout percent: a whole number from 0 to 100, else a usage error.</summary>
+    public static int? Percent(System.CommandLine.Parsing.ArgumentResult result, string name) =>
+        WholeNumberParser.Parse(result, name, 0, 100, "a whole number from 0 (nobody new installs) to 100 (every device)");
 
     /// <summary>Azure Blob: how long the device URL's SAS must keep working at least.</summary>
-    public static Option<int> SasDays()
+    public static Option<int> SasDays() => new("--sas-days")
     {
-        var option = new Option<int>("--sas-days")
-        {
-            Description = "Azure Blob, private container: the device URL's read-only SAS keeps working at least this many days; its stored access policy is extended when it would expire sooner (never shortened).",
-            DefaultValueFactory = _ => 365,
-        };
-        option.Validators.Add(result =>
-        {
-            if (result.GetValue(option) is < 1 or > 36500)
-            {
-                result.AddError("--sas-days must be between 1 and 36500.");
-            }
-        });
-        return option;
-    }
+        Description = "Azure Blob, private container: the device URL's read-only SAS keeps working at least this many days; its stored access policy is extended when it would expire sooner (never shortened).",
+        DefaultValueFactory = _ => 365,
+        CustomParser = result => WholeNumberParser.Parse(result, "--sas-days", 1, 36500, "a whole number of days from 1 to 36500") ?? 0,
+    };
 
     /// <summary>Azure Blob: the stored access policy device SAS URLs refer to.</summary>
     public static Option<string> SasPolicy() => new("--sas-policy")

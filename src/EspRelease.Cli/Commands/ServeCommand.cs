@@ -26,13 +26,6 @@ internal sealed class ServeCommand : ReleaseCommandBase
         Options.Add(BindOption);
         Options.Add(HostOption);
         Options.Add(CaDirectoryOption);
-        PortOption.Validators.Add(result =>
-        {
-            if (result.GetValue(PortOption) is < 0 or > 65535)
-            {
-                result.AddError($"--port: expected 0-65535 (0: any free port), found {result.GetValue(PortOption)}.");
-            }
-        });
     }
 
     internal Argument<string?> DirectoryArgument { get; } = new("dir")
@@ -60,6 +53,7 @@ internal sealed class ServeCommand : ReleaseCommandBase
     {
         Description = "The port (0: any free port, printed at start).",
         DefaultValueFactory = _ => 8070,
+        CustomParser = result => WholeNumberParser.Parse(result, "--port", 0, 65535, "0-65535 (0: any free port)") ?? 0,
     };
 
     internal Option<string[]> BindOption { get; } = new("--bind")
