@@ -40,7 +40,8 @@ public static class FuzzTargets
             // inspect/pack <build-dir>: project_description.json, flasher_args.json, the app, the bootloader, the table.
             new TreeTarget("build", corpus.BuildFiles, corpus.BuildSeeds, root => Verdict(IdfBuildReader.Inspect(root).Valid)),
             new JwsTarget(corpus),
-            new MemoryTarget("manifest", [new FuzzSeed(ReleaseNaming.ManifestJson, corpus.ManifestJson, SeedFormat.Json)], file =>
+            // A packed manifest, and a staged channel pointer (action, sequence, the rollout member) made from it.
+            new MemoryTarget("manifest", [new FuzzSeed(ReleaseNaming.ManifestJson, corpus.ManifestJson, SeedFormat.Json), new FuzzSeed("beta.json", StagedPointer(corpus), SeedFormat.Json)], file =>
             {
                 _ = ManifestSerializer.Deserialize(file.Bytes, file.Name);
                 return FuzzOutcome.Ok;
@@ -111,6 +112,11 @@ public static class FuzzTargets
             return FuzzOutcome.Ok;
         }
     }
+
+    private static byte[] StagedPointer(FuzzCorpus corpus) => ManifestSerializer.Serialize(ManifestSerializer.Deserialize(corpus.ManifestJson, "seed") with
+    {
+        Channel = "beta", Sequence = 3, Action = "rollout", Rollout = new RolloutState(10, "AAAAAAAAAAAAAAAAAAAAAA"),
+    });
 
     /// <summary>The signature, the manifest's form and manifest.json against the signed payload (verify, promote, rollback, probe).</summary>
     private sealed class VerifyManifestTarget(FuzzCorpus corpus) : FuzzTarget("verify-manifest")

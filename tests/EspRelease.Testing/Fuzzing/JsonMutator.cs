@@ -19,7 +19,7 @@ public static class JsonMutator
     private static readonly string[] _strings =
     [
         "", " ", "x", "ES256", "none", "HS256", "RS256", "es256", "JOSE", "JWT", "esp32", "esp32s2", "esp32c6", "esp8266", "ESP32S2",
-        "linux", "stable", "beta", "rollback", "promote", "esp-release/manifest/v1", "esp-release/manifest/v2",
+        "linux", "stable", "beta", "rollback", "promote", "rollout", "halt", "AAAAAAAAAAAAAAAAAAAAAA", "AAAAAAAAAAAAAAAAAAAAAB", "esp-release/manifest/v1", "esp-release/manifest/v2",
         "/dev/zero", "/proc/self/status", "/", ".", "..", "../..", "../../../../../../etc/hostname", "blink.bin/", "C:\\x", "\\\\server\\share",
         "~/x", "%s%n", "a\u0000b", "\u00e9", "\ud83d\ude00", "0x10000", "0x", "-1", "0xFFFFFFFFFFFFFFFF", "1e10", " 0x1000",
         "0x1000 ", "4294967296", "2MB", "128MB", "dio", "80m", "true", "null", "1.2.3", "v1.2.3-4-gabc1234", "HEAD-HASH-NOTFOUND",
