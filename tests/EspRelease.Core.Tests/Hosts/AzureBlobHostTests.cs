@@ -66,15 +66,15 @@ public sealed class AzureBlobHostTests : IDisposable
     private Task<VerificationReport> Verify(string channel = "stable") =>
         ReleaseDirectory.VerifyChannelAsync(_host, channel, [_key.PublicKey], CancellationToken.None);
 
-    private async Task<AzureDeviceUrl> DeviceUrl(ChannelChange change) =>
-        (await AzureDeviceUrl.AttachAsync(_host, change, AzureBlobHost.DefaultReadPolicy, TimeSpan.FromDays(365), CancellationToken.None)).DeviceUrl!;
+    private async Task<DeviceUrl> DeviceUrlOf(ChannelChange change) =>
+        (await DeviceUrl.AttachAsync(_host, change, new DeviceUrlRequest(AzureBlobHost.DefaultReadPolicy, TimeSpan.FromDays(365)), CancellationToken.None)).DeviceUrl!;
 
     [Fact]
     public async Task A_publish_verifies_on_the_host_and_a_device_downloads_pointer_and_firmware_through_the_SAS_URL()
     {
         var change = await Publish(Packed("1.0.0", appBytes: 200 * 1024));
         var report = await Verify();
-        var url = await DeviceUrl(change);
+        var url = await DeviceUrlOf(change);
 
         Assert.Equal("1.0.0", report.Manifest.Version);
         Assert.StartsWith(_azurite.BlobEndpoint.AbsoluteUri, report.FirmwareOrigin, StringComparison.Ordinal);
@@ -124,7 +124,7 @@ public sealed class AzureBlobHostTests : IDisposable
     {
         var release = Packed("1.0.0");
         var change = await Publish(release);
-        var url = await DeviceUrl(change);
+        var url = await DeviceUrlOf(change);
         using var http = Http();
 
         using var firmware = await http.SendAsync(new HttpRequestMessage(HttpMethod.Head, url.FirmwareUrl));
@@ -158,7 +158,7 @@ public sealed class AzureBlobHostTests : IDisposable
     public async Task The_SAS_in_an_Authorization_header_instead_of_the_query_is_refused_with_403_and_an_XML_body()
     {
         var change = await Publish(Packed("1.0.0"));
-        var url = await DeviceUrl(change);
+        var url = await DeviceUrlOf(change);
         var bare = new Uri(url.FirmwareUrl.GetLeftPart(UriPartial.Path));
         using var http = Http();
 
@@ -302,7 +302,7 @@ public sealed class AzureBlobHostTests : IDisposable
     public async Task Errors_name_the_URL_and_the_fix_and_never_a_signature_or_key()
     {
         var change = await Publish(Packed("1.0.0"));
-        var url = await DeviceUrl(change);
+        var url = await DeviceUrlOf(change);
         var sig = Uri.UnescapeDataString(url.ChannelUrl.Query.Split('&').Single(p => p.StartsWith("sig=", StringComparison.Ordinal))[4..]);
 
         // A device's read-only SAS used to publish: refused by the service, mapped without the token.
@@ -355,11 +355,11 @@ public sealed class AzureBlobHostTests : IDisposable
         var host = AzureBlobHost.Open(_address, name => name == "AZURE_STORAGE_CONNECTION_STRING" ? connection : _azurite.Environment(name));
 
         var change = await Publish(Packed("1.0.0"), host: host);
-        var unsigned = await AzureDeviceUrl.AttachAsync(host, change, AzureBlobHost.DefaultReadPolicy, TimeSpan.FromDays(365), CancellationToken.None);
+        var unsigned = await DeviceUrl.AttachAsync(host, change, new DeviceUrlRequest(AzureBlobHost.DefaultReadPolicy, TimeSpan.FromDays(365)), CancellationToken.None);
 
         Assert.Equal("connection string with a SAS", host.Credential);
         Assert.Equal("1.0.0", (await Verify()).Manifest.Version);
-        Assert.False(unsigned.DeviceUrl!.HasSas);
+        Assert.Equal(DeviceUrlKind.Private, unsigned.DeviceUrl!.Kind);
         var warning = Assert.Single(unsigned.Warnings);
         Assert.Equal(DiagnosticCodes.DeviceUrlUnsigned, warning.Code);
         Assert.Contains("cannot sign a SAS", warning.Message, StringComparison.Ordinal);
@@ -367,9 +367,9 @@ public sealed class AzureBlobHostTests : IDisposable
 
         await new BlobContainerClient(_azurite.ConnectionString, _address.Split('/')[^1], new BlobClientOptions(BlobClientOptions.ServiceVersion.V2026_06_06) { Transport = new HttpClientTransport(Http()) })
             .SetAccessPolicyAsync(PublicAccessType.Blob);
-        var open = (await AzureDeviceUrl.AttachAsync(host, change, AzureBlobHost.DefaultReadPolicy, TimeSpan.FromDays(365), CancellationToken.None)).DeviceUrl!;
+        var open = (await DeviceUrl.AttachAsync(host, change, new DeviceUrlRequest(AzureBlobHost.DefaultReadPolicy, TimeSpan.FromDays(365)), CancellationToken.None)).DeviceUrl!;
 
-        Assert.True(open.PublicContainer);
+        Assert.Equal(DeviceUrlKind.Public, open.Kind);
         Assert.Empty(open.Warnings);
         Assert.Equal("", open.FirmwareUrl.Query);
         var device = await DeviceSim.GetAsync(open.FirmwareUrl, _azurite.CaPemFile);
@@ -408,7 +408,7 @@ public sealed class AzureBlobHostTests : IDisposable
         var host = AzureBlobHost.Open($"{_address}/{prefix}", _azurite.Environment);
         var change = await ReleasePublisher.PublishAsync(host, Packed("1.0.0"), "stable", Options(), null, CancellationToken.None);
 
-        var withUrl = await AzureDeviceUrl.AttachAsync(host, change, AzureBlobHost.DefaultReadPolicy, TimeSpan.FromDays(30), CancellationToken.None);
+        var withUrl = await DeviceUrl.AttachAsync(host, change, new DeviceUrlRequest(AzureBlobHost.DefaultReadPolicy, TimeSpan.FromDays(30)), CancellationToken.None);
 
         Assert.Equal(["channels/stable.jws"], await host.ListAsync("channels/", CancellationToken.None));
         Assert.Empty(await _host.ListAsync("channels/", CancellationToken.None));
@@ -426,28 +426,7 @@ public sealed class AzureBlobHostTests : IDisposable
     private static string? Header(HttpResponseMessage response, string name) =>
         response.Headers.TryGetValues(name, out var values) || response.Content.Headers.TryGetValues(name, out values) ? string.Join(", ", values) : null;
 
-    private HttpClient Http()
-    {
-        var ca = _azurite.Ca;
-        var handler = new SocketsHttpHandler();
-        handler.SslOptions.RemoteCertificateValidationCallback = (_, certificate, _, errors) =>
-        {
-            if (certificate is null || (errors & ~SslPolicyErrors.RemoteCertificateChainErrors) != 0)
-            {
-                return false;
-            }
-
-            using var chain = new X509Chain();
-            chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
-            chain.ChainPolicy.CustomTrustStore.Add(ca);
-            chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
-            using var leaf = X509CertificateLoader.LoadCertificate(certificate.GetRawCertData());
-            return chain.Build(leaf);
-        };
-        var http = new HttpClient(handler);
-        http.DefaultRequestHeaders.UserAgent.Add(new ProductInfoHeaderValue("esp-release-tests", "1"));
-        return http;
-    }
+    private HttpClient Http() => _azurite.CreateHttpClient();
 
     /// <summary>Passes everything through, except that a pointer replace waits until the other publisher is at the same point.</summary>
     private sealed class RacingHost(AzureBlobHost inner, Barrier barrier) : IReleaseHost
