@@ -12,8 +12,9 @@ namespace EspRelease.Core.Tests.Hosts.Contract;
 /// public sealed class MyHostContractTests(MyFixture f) : ReleaseHostContract
 /// {
 ///     protected override Func&lt;IReleaseHost&gt; CreateStore() { /* fresh, empty store */ return () =&gt; MyHost.Open(...); }
-///     // only when the host is an IDeviceUrlHost whose URLs need a custom client (a test CA):
-///     protected override HttpClient CreateHttpClient() =&gt; ...;
+///     // only when the host is an IDeviceUrlHost (its URLs are then fetched over loopback):
+///     protected override bool HasDeviceUrls =&gt; true;
+///     protected override HttpClient CreateHttpClient() =&gt; ...; // e.g. one that trusts the test CA
 /// }
 /// </code>
 /// Tests use only IReleaseHost (and IDeviceUrlHost when the host has it) and esp-release's own
