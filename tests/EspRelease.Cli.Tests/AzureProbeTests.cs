@@ -17,7 +17,7 @@ public sealed class AzureProbeTests(AzuriteFixture fixture) : IDisposable
 
     public void Dispose() => _temp.Dispose();
 
-    private async Task<(AzureDeviceUrl Url, string PublicKey)> PublishAsync()
+    private async Task<(DeviceUrl Url, string PublicKey)> PublishAsync()
     {
         var url = await AzuriteRelease.PublishAsync(fixture.Azurite, _temp, _key);
         var publicKey = _temp.Combine("key.pub.pem");

@@ -11,7 +11,7 @@ public static class AzuriteRelease
     /// <param name="temp">Where the build and the packed release go.</param>
     /// <param name="key">The key that signs the release and the channel.</param>
     /// <param name="container">The container's name prefix.</param>
-    public static async Task<AzureDeviceUrl> PublishAsync(Azurite azurite, TempDirectory temp, SigningKey key, string container = "probe")
+    public static async Task<DeviceUrl> PublishAsync(Azurite azurite, TempDirectory temp, SigningKey key, string container = "probe")
     {
         ArgumentNullException.ThrowIfNull(azurite);
         ArgumentNullException.ThrowIfNull(temp);
@@ -24,7 +24,7 @@ public static class AzuriteRelease
             Created = DateTimeOffset.FromUnixTimeSeconds(1767225600),
         });
         var change = await ReleasePublisher.PublishAsync(host, release, "stable", new ChannelOptions { Key = key, Created = release.Manifest.Created }, null, CancellationToken.None);
-        change = await AzureDeviceUrl.AttachAsync(host, change, AzureBlobHost.DefaultReadPolicy, TimeSpan.FromDays(30), CancellationToken.None);
+        change = await DeviceUrl.AttachAsync(host, change, new DeviceUrlRequest(AzureBlobHost.DefaultReadPolicy, TimeSpan.FromDays(30)), CancellationToken.None);
         return change.DeviceUrl!;
     }
 }

@@ -74,7 +74,7 @@ internal sealed class PublishCommand : ReleaseCommandBase
             Created = CommandContext.Now,
         }, progress, cancellationToken);
         progress.Done();
-        change = await AzureDeviceUrl.AttachAsync(host, change, context.Get(SasPolicyOption)!, TimeSpan.FromDays(context.Get(SasDaysOption)), cancellationToken);
+        change = await DeviceUrl.AttachAsync(host, change, new DeviceUrlRequest(context.Get(SasPolicyOption)!, TimeSpan.FromDays(context.Get(SasDaysOption))), cancellationToken);
         var probe = await ProbeAsync(context, change, key, cancellationToken);
         ResultsFile.AddRelease(context.Results, release);
         context.Results["Channel"] = change.Channel;
@@ -125,7 +125,7 @@ internal sealed class PublishCommand : ReleaseCommandBase
     // After any publish to a host devices reach by URL: fetch what was published exactly as a device will.
     private async Task<Core.Doctor.ProbeReport?> ProbeAsync(CommandContext context, ChannelChange change, Core.Signing.SigningKey key, CancellationToken cancellationToken)
     {
-        if (change.DeviceUrl is not { } url || (!url.HasSas && !url.PublicContainer))
+        if (change.DeviceUrl is not { } url || url.Kind == DeviceUrlKind.Private)
         {
             return null;
         }
@@ -142,9 +142,9 @@ internal sealed class PublishCommand : ReleaseCommandBase
 
     // The SAS goes to stdout only, and only when asked for: it ends up in every device's flash,
     // but a CI log is read by more people than a flash dump.
-    private static void WriteDeviceUrl(TextWriter o, AzureDeviceUrl url, bool showSas, bool github)
+    private static void WriteDeviceUrl(TextWriter o, DeviceUrl url, bool showSas, bool github)
     {
-        if (url.HasSas && showSas)
+        if (url.IsSigned && showSas)
         {
             if (github)
             {
@@ -161,18 +161,19 @@ internal sealed class PublishCommand : ReleaseCommandBase
         }
         else
         {
-            o.WriteLine($"  device URL: {url.Redacted}{(url.HasSas ? " (--show-sas prints it whole)" : "")}");
+            o.WriteLine($"  device URL: {url.Redacted}{(url.IsSigned ? " (--show-sas prints it whole)" : "")}");
         }
 
         o.WriteLine(url switch
         {
-            { PublicContainer: true } => "  access:    public container, anonymous reads (no SAS)",
-            { HasSas: true } => $"  access:    read-only SAS for the container, stored access policy '{url.Policy}' (delete it to revoke), expires {url.ExpiresOn:yyyy-MM-dd}",
+            { Kind: DeviceUrlKind.Public } => "  access:    public container, anonymous reads (no SAS)",
+            { Kind: DeviceUrlKind.Presigned, Policy: { } policy } => $"  access:    read-only SAS for the container, stored access policy '{policy}' (delete it to revoke), expires {url.ExpiresOn:yyyy-MM-dd}",
+            { Kind: DeviceUrlKind.Presigned } => $"  access:    signed read-only URL, expires {url.ExpiresOn:yyyy-MM-dd}",
             _ => "  access:    none: private container and no SAS (see the warning)",
         });
         var longest = Math.Max(url.ChannelRequestLine, url.FirmwareRequestLine);
-        o.WriteLine($"  request:   GET line {url.ChannelRequestLine} bytes (pointer), {url.FirmwareRequestLine} (firmware): {(AzureDeviceUrl.Fits(longest) ? "fits" : "too long for")} esp_http_client's default {AzureDeviceUrl.DefaultTransmitBuffer}-byte buffer_size_tx");
-        if (url.HasSas)
+        o.WriteLine($"  request:   GET line {url.ChannelRequestLine} bytes (pointer), {url.FirmwareRequestLine} (firmware): {(DeviceUrl.Fits(longest) ? "fits" : "too long for")} esp_http_client's default {DeviceUrl.DefaultTransmitBuffer}-byte buffer_size_tx");
+        if (url.IsSigned)
         {
             o.WriteLine("  note:      the manifest's firmware path is relative; a device resolving it must append the same query (URL resolution drops it)");
         }

@@ -175,9 +175,9 @@ internal static class ProjectChecks
         }
 
         var set = context.Sources.BufferSizeTx();
-        var buffer = set?.Size ?? AzureDeviceUrl.DefaultTransmitBuffer;
-        var length = AzureDeviceUrl.RequestLineLength(url);
-        if (AzureDeviceUrl.Fits(length, buffer))
+        var buffer = set?.Size ?? DeviceUrl.DefaultTransmitBuffer;
+        var length = DeviceUrl.RequestLineLength(url);
+        if (DeviceUrl.Fits(length, buffer))
         {
             yield break;
         }

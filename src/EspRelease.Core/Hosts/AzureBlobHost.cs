@@ -17,7 +17,7 @@ namespace EspRelease.Core.Hosts;
 /// The channel pointer is one Put Blob conditioned on the ETag it had when read (<c>If-Match</c>,
 /// or <c>If-None-Match: *</c> for a new channel), so of two concurrent publishers exactly one wins.
 /// </summary>
-public sealed class AzureBlobHost : IReleaseHost
+public sealed class AzureBlobHost : IDeviceUrlHost
 {
     /// <summary>Blob metadata holding the content's SHA-256 (lowercase hex).</summary>
     public const string Sha256Metadata = "sha256";
@@ -187,21 +187,17 @@ public sealed class AzureBlobHost : IReleaseHost
         }, cancellationToken);
 
     /// <summary>
-    /// The URLs devices use for <paramref name="pointerPath"/> and <paramref name="firmwarePath"/>. A
-    /// public container needs no SAS. Otherwise the stored access policy <paramref name="policy"/> is
-    /// made read-only and to last at least <paramref name="validity"/> (created, extended, narrowed:
-    /// never shortened), and the URLs carry a container SAS that refers to it (sr=c, si=, spr=https,
-    /// sig=; no start time, so device clocks do not matter). Deleting the policy revokes every such URL.
-    /// Signing needs the account key; with other credentials the URLs come back unsigned, with a warning.
+    /// A public container needs no SAS. Otherwise the stored access policy <see cref="DeviceUrlRequest.Policy"/>
+    /// is made read-only and to last at least <see cref="DeviceUrlRequest.Validity"/> (created, extended,
+    /// narrowed: never shortened), and the URLs carry a container SAS that refers to it (sr=c, si=,
+    /// spr=https, sig=; no start time, so device clocks do not matter). Deleting the policy revokes every
+    /// such URL. Signing needs the account key; with other credentials the URLs come back unsigned, with a warning.
     /// </summary>
-    /// <param name="pointerPath">The channel pointer (host path).</param>
-    /// <param name="firmwarePath">The firmware the pointer names (host path).</param>
-    /// <param name="policy">The stored access policy's id.</param>
-    /// <param name="validity">How long from now the URLs must keep working at least.</param>
-    /// <param name="cancellationToken">Cancels the requests.</param>
-    public Task<AzureDeviceUrl> GetDeviceUrlAsync(string pointerPath, string firmwarePath, string policy, TimeSpan validity, CancellationToken cancellationToken) =>
+    public Task<DeviceUrl> GetDeviceUrlAsync(string pointerPath, string firmwarePath, DeviceUrlRequest request, CancellationToken cancellationToken) =>
         GuardAsync(pointerPath, "preparing the device URL", async () =>
         {
+            ArgumentNullException.ThrowIfNull(request);
+            var policy = request.Policy;
             var pointer = BlobUri(pointerPath);
             var firmware = BlobUri(firmwarePath);
             var warnings = new List<Diagnostic>();
@@ -215,18 +211,18 @@ public sealed class AzureBlobHost : IReleaseHost
             var publicAccess = (await _container.GetPropertiesAsync(cancellationToken: cancellationToken)).Value.PublicAccess;
             if (publicAccess is PublicAccessType.Blob or PublicAccessType.BlobContainer)
             {
-                return Checked(new AzureDeviceUrl { ChannelUrl = pointer, FirmwareUrl = firmware, PublicContainer = true }, warnings);
+                return new DeviceUrl { ChannelUrl = pointer, FirmwareUrl = firmware, Kind = DeviceUrlKind.Public }.Checked(warnings, Shorten);
             }
 
             if (!_container.CanGenerateSasUri)
             {
                 warnings.Add(new Diagnostic(DiagnosticCodes.DeviceUrlUnsigned, Severity.Warning,
                     $"{Display}: the container is private and the credential ({Credential}) cannot sign a SAS, so the device URL has none and devices would get 404 or 403. Publish once with {AzureBlobConnection.ConnectionStringVariable} holding the account key (it creates the read-only policy '{policy}' and prints the URL), or allow anonymous blob reads on this container.", Display));
-                return Checked(new AzureDeviceUrl { ChannelUrl = pointer, FirmwareUrl = firmware }, warnings);
+                return new DeviceUrl { ChannelUrl = pointer, FirmwareUrl = firmware, Kind = DeviceUrlKind.Private }.Checked(warnings, Shorten);
             }
 
             var access = (await _container.GetAccessPolicyAsync(cancellationToken: cancellationToken)).Value;
-            var expires = await EnsureReadPolicyAsync(access, policy, validity, cancellationToken);
+            var expires = await EnsureReadPolicyAsync(access, policy, request.Validity, cancellationToken);
             var sas = _container.GenerateSasUri(new BlobSasBuilder
             {
                 BlobContainerName = _container.Name,
@@ -234,29 +230,17 @@ public sealed class AzureBlobHost : IReleaseHost
                 Identifier = policy,
                 Protocol = pointer.Scheme == Uri.UriSchemeHttps ? SasProtocol.Https : SasProtocol.None,
             }).Query;
-            return Checked(new AzureDeviceUrl
+            return new DeviceUrl
             {
                 ChannelUrl = new Uri(pointer.AbsoluteUri + sas),
                 FirmwareUrl = new Uri(firmware.AbsoluteUri + sas),
+                Kind = DeviceUrlKind.Presigned,
                 Policy = policy,
                 ExpiresOn = expires,
-            }, warnings);
+            }.Checked(warnings, Shorten);
         }, cancellationToken);
 
-    private static AzureDeviceUrl Checked(AzureDeviceUrl url, List<Diagnostic> warnings)
-    {
-        foreach (var (what, target, length) in new[] { ("channel pointer", url.ChannelUrl, url.ChannelRequestLine), ("firmware", url.FirmwareUrl, url.FirmwareRequestLine) })
-        {
-            if (!AzureDeviceUrl.Fits(length))
-            {
-                var shown = HostAddress.Redact(target.AbsoluteUri);
-                warnings.Add(new Diagnostic(DiagnosticCodes.RequestLineTooLong, Severity.Warning,
-                    $"{shown}: the device's request line for the {what} (GET <path>?<query> HTTP/1.1) is {length} bytes, and esp_http_client builds it in its {AzureDeviceUrl.DefaultTransmitBuffer}-byte transmit buffer (room for {AzureDeviceUrl.DefaultTransmitBuffer - 1}): the device logs \"HTTP_CLIENT: Out of buffer\" and sends nothing. Set .buffer_size_tx = 1024 in the esp_http_client_config_t given to esp_https_ota, or shorten the container and prefix.", shown));
-            }
-        }
-
-        return url with { Warnings = warnings };
-    }
+    private const string Shorten = "the container and prefix";
 
     private async Task<DateTimeOffset> EnsureReadPolicyAsync(BlobContainerAccessPolicy access, string policy, TimeSpan validity, CancellationToken cancellationToken)
     {

@@ -8,8 +8,9 @@ namespace EspRelease.Core.Hosts;
 /// <summary>
 /// A folder as a host: for a web server's document root, a mounted share, or a local test. Every
 /// file is written to a temporary name, flushed and renamed, so readers (and a crash) never see a
-/// partial file. One publisher at a time per channel: the pointer's tag check narrows, but on a
-/// plain folder cannot close, the window between two writers.
+/// partial file. The pointer's compare-and-swap runs under an exclusive lock on a hidden sidecar
+/// file, so of two publishers (threads or processes on this machine) exactly one wins; across
+/// machines on a network share that depends on the share honouring locks.
 /// </summary>
 public sealed class DirectoryHost : IReleaseHost
 {
@@ -126,9 +127,10 @@ public sealed class DirectoryHost : IReleaseHost
         }
     }
 
-    public Task ReplaceAsync(string path, byte[] content, string? expectedTag, CancellationToken cancellationToken)
+    public async Task ReplaceAsync(string path, byte[] content, string? expectedTag, CancellationToken cancellationToken)
     {
         var full = FullPath(path);
+        await using var held = await LockAsync(full, cancellationToken);
         Guard(full, () =>
         {
             var temp = AtomicFile.TempPathFor(full);
@@ -155,7 +157,31 @@ public sealed class DirectoryHost : IReleaseHost
                 File.Delete(temp);
             }
         });
-        return Task.CompletedTask;
+    }
+
+    // The tag check and the rename must be one step. FileShare.None is an exclusive flock on Unix (a
+    // share lock on Windows) that the OS drops when the process dies, so a crash never leaves the
+    // channel locked. The sidecar is named like a temporary file, so listings skip it.
+    private static async Task<FileStream> LockAsync(string full, CancellationToken cancellationToken)
+    {
+        var lockFile = Path.Combine(Path.GetDirectoryName(full)!, $".{Path.GetFileName(full)}.lock.tmp");
+        Guard(full, () => Directory.CreateDirectory(Path.GetDirectoryName(full)!));
+        for (var waited = 0; ; waited++)
+        {
+            try
+            {
+                return new FileStream(lockFile, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+            }
+            catch (IOException) when (waited < 1500)
+            {
+                // Held by the other writer for the few milliseconds of a compare and rename.
+                await Task.Delay(20, cancellationToken);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                throw Unavailable(lockFile, e);
+            }
+        }
     }
 
     private static bool Publish(string temp, string full, string sha256)

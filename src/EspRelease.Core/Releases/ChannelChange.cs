@@ -29,10 +29,10 @@ public sealed record ChannelChange
     public IReadOnlyList<Diagnostic> Warnings { get; init; } = [];
 
     /// <summary>
-    /// Where devices fetch the channel, when the host can say (Azure Blob: with a read-only SAS in
-    /// the query). Null for hosts that cannot; it prints redacted.
+    /// Where devices fetch the channel, when the host can say (<see cref="Hosts.IDeviceUrlHost"/>:
+    /// Azure Blob with a read-only SAS in the query). Null for hosts that cannot; it prints redacted.
     /// </summary>
-    public Hosts.AzureDeviceUrl? DeviceUrl { get; init; }
+    public Hosts.DeviceUrl? DeviceUrl { get; init; }
 
     /// <summary>The channel already pointed at the release: nothing was written.</summary>
     internal static ChannelChange Unchanged(string host, ChannelState state) => new()

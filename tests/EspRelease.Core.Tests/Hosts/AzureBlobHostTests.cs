@@ -1,8 +1,5 @@
 using System.Net;
-using System.Net.Http.Headers;
-using System.Net.Security;
 using System.Security.Cryptography;
-using System.Security.Cryptography.X509Certificates;
 using Azure.Core.Pipeline;
 using Azure.Storage;
 using Azure.Storage.Blobs;
@@ -24,9 +21,10 @@ public sealed class AzuriteTestGroup : ICollectionFixture<AzuriteFixture>
 }
 
 /// <summary>
-/// The Azure Blob host on a real Azurite over HTTPS: the same publish, verify, promote and rollback
-/// as the folder host, what a device downloads through the SAS URL (device-sim on Mbed TLS), and the
-/// service's own guarantees: create-only release files, a pointer replaced only on its ETag.
+/// What only the Azure Blob host does, on a real Azurite over HTTPS: what a device downloads through
+/// the SAS URL (device-sim on Mbed TLS), headers, credentials, prefixes, error messages. The rules
+/// every host keeps (create-only files, the pointer's compare-and-swap, racing publishers, history)
+/// are in <see cref="Contract.AzureBlobHostContractTests"/>.
 /// </summary>
 [Collection(AzuriteTestGroup.Name)]
 public sealed class AzureBlobHostTests : IDisposable
@@ -66,15 +64,15 @@ public sealed class AzureBlobHostTests : IDisposable
     private Task<VerificationReport> Verify(string channel = "stable") =>
         ReleaseDirectory.VerifyChannelAsync(_host, channel, [_key.PublicKey], CancellationToken.None);
 
-    private async Task<AzureDeviceUrl> DeviceUrl(ChannelChange change) =>
-        (await AzureDeviceUrl.AttachAsync(_host, change, AzureBlobHost.DefaultReadPolicy, TimeSpan.FromDays(365), CancellationToken.None)).DeviceUrl!;
+    private async Task<DeviceUrl> DeviceUrlOf(ChannelChange change) =>
+        (await DeviceUrl.AttachAsync(_host, change, new DeviceUrlRequest(AzureBlobHost.DefaultReadPolicy, TimeSpan.FromDays(365)), CancellationToken.None)).DeviceUrl!;
 
     [Fact]
     public async Task A_publish_verifies_on_the_host_and_a_device_downloads_pointer_and_firmware_through_the_SAS_URL()
     {
         var change = await Publish(Packed("1.0.0", appBytes: 200 * 1024));
         var report = await Verify();
-        var url = await DeviceUrl(change);
+        var url = await DeviceUrlOf(change);
 
         Assert.Equal("1.0.0", report.Manifest.Version);
         Assert.StartsWith(_azurite.BlobEndpoint.AbsoluteUri, report.FirmwareOrigin, StringComparison.Ordinal);
@@ -124,7 +122,7 @@ public sealed class AzureBlobHostTests : IDisposable
     {
         var release = Packed("1.0.0");
         var change = await Publish(release);
-        var url = await DeviceUrl(change);
+        var url = await DeviceUrlOf(change);
         using var http = Http();
 
         using var firmware = await http.SendAsync(new HttpRequestMessage(HttpMethod.Head, url.FirmwareUrl));
@@ -158,7 +156,7 @@ public sealed class AzureBlobHostTests : IDisposable
     public async Task The_SAS_in_an_Authorization_header_instead_of_the_query_is_refused_with_403_and_an_XML_body()
     {
         var change = await Publish(Packed("1.0.0"));
-        var url = await DeviceUrl(change);
+        var url = await DeviceUrlOf(change);
         var bare = new Uri(url.FirmwareUrl.GetLeftPart(UriPartial.Path));
         using var http = Http();
 
@@ -188,121 +186,10 @@ public sealed class AzureBlobHostTests : IDisposable
     }
 
     [Fact]
-    public async Task A_published_version_is_never_overwritten_and_an_identical_republish_uploads_nothing()
-    {
-        var first = await Publish(Packed("1.0.0", appBytes: 4096), channel: "beta");
-        var firmwarePath = "releases/blink/1.0.0/blink-1.0.0-esp32s2.bin";
-        var before = (await _host.ReadAsync(firmwarePath, CancellationToken.None))!;
-
-        var otherBytes = Packed("1.0.0", appBytes: 8192);
-        var e = await Assert.ThrowsAsync<EspReleaseException>(() => Publish(otherBytes));
-
-        Assert.Equal(DiagnosticCodes.ImmutableConflict, e.Diagnostic.Code);
-        Assert.Equal($"{_host.Display}/{firmwarePath}: already published with other bytes (SHA-256 {first.Manifest.Firmware.Sha256}, this release has {otherBytes.Manifest.Firmware.Sha256}). A published version is never overwritten: devices and caches may hold the old bytes. Raise the version (PROJECT_VER) and rebuild.", e.Message);
-        var after = (await _host.ReadAsync(firmwarePath, CancellationToken.None))!;
-        Assert.Equal(before.Tag, after.Tag);
-        Assert.Equal(before.Content, after.Content);
-        Assert.Null(await _host.ReadAsync("channels/stable.jws", CancellationToken.None));
-
-        // The same bytes again, to another channel: every release file is already there.
-        var again = await Publish(Packed("1.0.0", appBytes: 4096));
-        Assert.Equal(0, again.FilesUploaded);
-        Assert.Equal("1.0.0", (await Verify()).Manifest.Version);
-        Assert.False(await _host.CreateAsync("history/stable.00000001.jws", (await _host.ReadAsync("history/stable.00000001.jws", CancellationToken.None))!.Content, CancellationToken.None));
-        var other = await Assert.ThrowsAsync<EspReleaseException>(() => _host.CreateAsync("history/stable.00000001.jws", [1, 2, 3], CancellationToken.None));
-        Assert.Equal(DiagnosticCodes.ImmutableConflict, other.Diagnostic.Code);
-    }
-
-    [Fact]
-    public async Task Promote_and_rollback_work_on_Azure_through_the_same_code()
-    {
-        await Publish(Packed("1.0.0"));
-        await Publish(Packed("1.1.0"), channel: "beta");
-        await Publish(Packed("1.2.0"), channel: "beta");
-
-        var promoted = await ChannelMover.PromoteAsync(_host, "beta", "stable", "1.2.0", Options(), CancellationToken.None);
-        Assert.Equal(("1.2.0", 2L, "promote"), (promoted.Manifest.Version, promoted.Manifest.Sequence, promoted.Manifest.Action));
-        Assert.Equal("1.2.0", (await Verify()).Manifest.Version);
-
-        var rolledBack = await ChannelMover.RollbackAsync(_host, "stable", Options(), CancellationToken.None);
-        Assert.Equal(("1.0.0", 3L, "rollback"), (rolledBack.Manifest.Version, rolledBack.Manifest.Sequence, rolledBack.Manifest.Action));
-        Assert.Equal("1.0.0", (await Verify()).Manifest.Version);
-        Assert.Equal("1.2.0", (await Verify("beta")).Manifest.Version);
-
-        var history = await _host.ListAsync("history/stable.", CancellationToken.None);
-        Assert.Equal(["history/stable.00000001.jws", "history/stable.00000002.jws", "history/stable.00000003.jws"], history);
-        var none = await Assert.ThrowsAsync<EspReleaseException>(() => ChannelMover.RollbackAsync(_host, "stable", Options(), CancellationToken.None));
-        Assert.Equal(DiagnosticCodes.NothingToRollBackTo, none.Diagnostic.Code);
-    }
-
-    [Fact]
-    public async Task A_pointer_changed_since_it_was_read_is_not_overwritten()
-    {
-        await Publish(Packed("1.0.0"));
-        var state = await ChannelState.ReadAsync(_host, "stable", [_key.PublicKey], CancellationToken.None);
-        await Publish(Packed("1.1.0"));
-
-        var stale = await Assert.ThrowsAsync<EspReleaseException>(() => _host.ReplaceAsync("channels/stable.jws", [1, 2, 3], state.CurrentTag, CancellationToken.None));
-        var created = await Assert.ThrowsAsync<EspReleaseException>(() => _host.ReplaceAsync("channels/stable.jws", [1, 2, 3], null, CancellationToken.None));
-
-        Assert.Equal(DiagnosticCodes.ConcurrentPublish, stale.Diagnostic.Code);
-        Assert.Equal(FailureKind.Host, stale.Kind);
-        Assert.Equal(DiagnosticCodes.ConcurrentPublish, created.Diagnostic.Code);
-        Assert.Equal("1.1.0", (await Verify()).Manifest.Version);
-    }
-
-    /// <summary>
-    /// Two publishers, one channel, many times over. Each reads the channel, uploads its release, and
-    /// then both replace the pointer at the same moment (a barrier holds the first until the second is
-    /// there): the ETag condition lets exactly one through, the other gets ESPR1607, and the pointer
-    /// always verifies.
-    /// </summary>
-    [Fact]
-    public async Task Of_two_publishers_racing_for_one_channel_exactly_one_wins_every_time()
-    {
-        const int Trials = 8;
-        await Publish(Packed("1.0.0"));
-        var wins = new int[2];
-        for (var trial = 1; trial <= Trials; trial++)
-        {
-            var releases = new[] { Packed($"1.{trial}.1"), Packed($"1.{trial}.2") };
-            using var barrier = new Barrier(2);
-            var hosts = new[] { new RacingHost(Open(), barrier), new RacingHost(Open(), barrier) };
-            var runs = Enumerable.Range(0, 2).Select(i => Task.Run(async () =>
-            {
-                try
-                {
-                    await Publish(releases[i], host: hosts[i]);
-                    return (Exception?)null;
-                }
-                catch (EspReleaseException e)
-                {
-                    return e;
-                }
-            })).ToArray();
-            var outcomes = await Task.WhenAll(runs);
-
-            var winners = Enumerable.Range(0, 2).Where(i => outcomes[i] is null).ToList();
-            Assert.True(winners.Count == 1, $"trial {trial}: {winners.Count} winners ({string.Join("; ", outcomes.Select(o => o?.Message ?? "won"))})");
-            var loser = (EspReleaseException)outcomes[1 - winners[0]]!;
-            Assert.Equal(DiagnosticCodes.ConcurrentPublish, loser.Diagnostic.Code);
-            Assert.Equal(FailureKind.Host, loser.Kind);
-            wins[winners[0]]++;
-
-            var now = await Verify();
-            Assert.Equal(releases[winners[0]].Manifest.Version, now.Manifest.Version);
-            Assert.Equal(trial + 1, now.Manifest.Sequence);
-        }
-
-        var state = await ChannelState.ReadAsync(_host, "stable", [_key.PublicKey], CancellationToken.None);
-        Assert.Equal(Enumerable.Range(1, Trials + 1).Select(i => (long)i), state.History.Select(h => h.Manifest.Sequence));
-    }
-
-    [Fact]
     public async Task Errors_name_the_URL_and_the_fix_and_never_a_signature_or_key()
     {
         var change = await Publish(Packed("1.0.0"));
-        var url = await DeviceUrl(change);
+        var url = await DeviceUrlOf(change);
         var sig = Uri.UnescapeDataString(url.ChannelUrl.Query.Split('&').Single(p => p.StartsWith("sig=", StringComparison.Ordinal))[4..]);
 
         // A device's read-only SAS used to publish: refused by the service, mapped without the token.
@@ -355,11 +242,11 @@ public sealed class AzureBlobHostTests : IDisposable
         var host = AzureBlobHost.Open(_address, name => name == "AZURE_STORAGE_CONNECTION_STRING" ? connection : _azurite.Environment(name));
 
         var change = await Publish(Packed("1.0.0"), host: host);
-        var unsigned = await AzureDeviceUrl.AttachAsync(host, change, AzureBlobHost.DefaultReadPolicy, TimeSpan.FromDays(365), CancellationToken.None);
+        var unsigned = await DeviceUrl.AttachAsync(host, change, new DeviceUrlRequest(AzureBlobHost.DefaultReadPolicy, TimeSpan.FromDays(365)), CancellationToken.None);
 
         Assert.Equal("connection string with a SAS", host.Credential);
         Assert.Equal("1.0.0", (await Verify()).Manifest.Version);
-        Assert.False(unsigned.DeviceUrl!.HasSas);
+        Assert.Equal(DeviceUrlKind.Private, unsigned.DeviceUrl!.Kind);
         var warning = Assert.Single(unsigned.Warnings);
         Assert.Equal(DiagnosticCodes.DeviceUrlUnsigned, warning.Code);
         Assert.Contains("cannot sign a SAS", warning.Message, StringComparison.Ordinal);
@@ -367,9 +254,9 @@ public sealed class AzureBlobHostTests : IDisposable
 
         await new BlobContainerClient(_azurite.ConnectionString, _address.Split('/')[^1], new BlobClientOptions(BlobClientOptions.ServiceVersion.V2026_06_06) { Transport = new HttpClientTransport(Http()) })
             .SetAccessPolicyAsync(PublicAccessType.Blob);
-        var open = (await AzureDeviceUrl.AttachAsync(host, change, AzureBlobHost.DefaultReadPolicy, TimeSpan.FromDays(365), CancellationToken.None)).DeviceUrl!;
+        var open = (await DeviceUrl.AttachAsync(host, change, new DeviceUrlRequest(AzureBlobHost.DefaultReadPolicy, TimeSpan.FromDays(365)), CancellationToken.None)).DeviceUrl!;
 
-        Assert.True(open.PublicContainer);
+        Assert.Equal(DeviceUrlKind.Public, open.Kind);
         Assert.Empty(open.Warnings);
         Assert.Equal("", open.FirmwareUrl.Query);
         var device = await DeviceSim.GetAsync(open.FirmwareUrl, _azurite.CaPemFile);
@@ -408,7 +295,7 @@ public sealed class AzureBlobHostTests : IDisposable
         var host = AzureBlobHost.Open($"{_address}/{prefix}", _azurite.Environment);
         var change = await ReleasePublisher.PublishAsync(host, Packed("1.0.0"), "stable", Options(), null, CancellationToken.None);
 
-        var withUrl = await AzureDeviceUrl.AttachAsync(host, change, AzureBlobHost.DefaultReadPolicy, TimeSpan.FromDays(30), CancellationToken.None);
+        var withUrl = await DeviceUrl.AttachAsync(host, change, new DeviceUrlRequest(AzureBlobHost.DefaultReadPolicy, TimeSpan.FromDays(30)), CancellationToken.None);
 
         Assert.Equal(["channels/stable.jws"], await host.ListAsync("channels/", CancellationToken.None));
         Assert.Empty(await _host.ListAsync("channels/", CancellationToken.None));
@@ -426,49 +313,5 @@ public sealed class AzureBlobHostTests : IDisposable
     private static string? Header(HttpResponseMessage response, string name) =>
         response.Headers.TryGetValues(name, out var values) || response.Content.Headers.TryGetValues(name, out values) ? string.Join(", ", values) : null;
 
-    private HttpClient Http()
-    {
-        var ca = _azurite.Ca;
-        var handler = new SocketsHttpHandler();
-        handler.SslOptions.RemoteCertificateValidationCallback = (_, certificate, _, errors) =>
-        {
-            if (certificate is null || (errors & ~SslPolicyErrors.RemoteCertificateChainErrors) != 0)
-            {
-                return false;
-            }
-
-            using var chain = new X509Chain();
-            chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
-            chain.ChainPolicy.CustomTrustStore.Add(ca);
-            chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
-            using var leaf = X509CertificateLoader.LoadCertificate(certificate.GetRawCertData());
-            return chain.Build(leaf);
-        };
-        var http = new HttpClient(handler);
-        http.DefaultRequestHeaders.UserAgent.Add(new ProductInfoHeaderValue("esp-release-tests", "1"));
-        return http;
-    }
-
-    /// <summary>Passes everything through, except that a pointer replace waits until the other publisher is at the same point.</summary>
-    private sealed class RacingHost(AzureBlobHost inner, Barrier barrier) : IReleaseHost
-    {
-        public string Display => inner.Display;
-
-        public Task<HostObject?> ReadAsync(string path, CancellationToken cancellationToken) => inner.ReadAsync(path, cancellationToken);
-
-        public Task<Stream?> OpenReadAsync(string path, CancellationToken cancellationToken) => inner.OpenReadAsync(path, cancellationToken);
-
-        public Task<IReadOnlyList<string>> ListAsync(string prefix, CancellationToken cancellationToken) => inner.ListAsync(prefix, cancellationToken);
-
-        public Task<bool> CreateAsync(string path, string localFile, string sha256, IProgress<ProgressReport>? progress, CancellationToken cancellationToken) =>
-            inner.CreateAsync(path, localFile, sha256, progress, cancellationToken);
-
-        public Task<bool> CreateAsync(string path, byte[] content, CancellationToken cancellationToken) => inner.CreateAsync(path, content, cancellationToken);
-
-        public Task ReplaceAsync(string path, byte[] content, string? expectedTag, CancellationToken cancellationToken)
-        {
-            barrier.SignalAndWait(TimeSpan.FromSeconds(30), cancellationToken);
-            return inner.ReplaceAsync(path, content, expectedTag, cancellationToken);
-        }
-    }
+    private HttpClient Http() => _azurite.CreateHttpClient();
 }

@@ -211,20 +211,6 @@ public sealed partial class ChannelTests : IDisposable
     }
 
     [Fact]
-    public async Task A_pointer_changed_by_someone_else_since_it_was_read_is_not_overwritten()
-    {
-        await Publish(Packed("1.0.0"));
-        var state = await ChannelState.ReadAsync(_host, "stable", [_key.PublicKey], CancellationToken.None);
-        await Publish(Packed("1.1.0"));
-
-        var e = await Assert.ThrowsAsync<EspReleaseException>(() => _host.ReplaceAsync(HostLayout.ChannelPointer("stable"), [1, 2, 3], state.CurrentTag, CancellationToken.None));
-
-        Assert.Equal(DiagnosticCodes.ConcurrentPublish, e.Diagnostic.Code);
-        Assert.Equal(FailureKind.Host, e.Kind);
-        Assert.Equal("1.1.0", (await Verify()).Manifest.Version);
-    }
-
-    [Fact]
     public async Task A_history_entry_lost_in_a_crash_is_written_by_the_next_change()
     {
         await Publish(Packed("1.0.0"));
