@@ -15,6 +15,7 @@ internal sealed class PublishCommand : ReleaseCommandBase
     {
         Arguments.Add(PathArgument);
         Options.Add(ToOption);
+        S3.AddTo(this);
         Options.Add(TrustedKeysOption);
         _packing.AddTo(this);
         Options.Add(RolloutOption);
@@ -41,6 +42,8 @@ internal sealed class PublishCommand : ReleaseCommandBase
         Arity = ArgumentArity.ZeroOrOne,
     };
 
+    internal S3Flags S3 { get; } = new();
+
     internal Option<string?> ToOption { get; } = HostOptions.Host("--to", "--host");
 
     internal Option<string[]> TrustedKeysOption { get; } = HostOptions.TrustedKeys();
@@ -55,7 +58,7 @@ internal sealed class PublishCommand : ReleaseCommandBase
 
     protected override async Task<int> ExecuteAsync(CommandContext context, CancellationToken cancellationToken)
     {
-        var host = HostOptions.Open(context, context.Get(ToOption), "--to");
+        var host = HostOptions.Open(context, context.Get(ToOption), "--to", S3);
         var key = context.SigningKey(context.Get(_packing.Key));
         var trusted = context.TrustedKeys(context.Get(TrustedKeysOption));
         var path = PackingOptions.BuildDirectory(context, context.Parse.GetValue(PathArgument));
@@ -74,6 +77,7 @@ internal sealed class PublishCommand : ReleaseCommandBase
             Created = CommandContext.Now,
         }, progress, cancellationToken);
         progress.Done();
+        change = change with { Warnings = [.. change.Warnings, .. HostOptions.Warnings(host)] };
         change = await AzureDeviceUrl.AttachAsync(host, change, context.Get(SasPolicyOption)!, TimeSpan.FromDays(context.Get(SasDaysOption)), cancellationToken);
         var probe = await ProbeAsync(context, change, key, cancellationToken);
         ResultsFile.AddRelease(context.Results, release);

@@ -53,11 +53,12 @@ internal static class S3Errors
     {
         var status = (int)e.StatusCode;
         var code = string.IsNullOrEmpty(e.ErrorCode) ? "(no error code)" : e.ErrorCode;
+        // Refused credentials are the service's answer (exit 3), as for Azure; only missing ones are a usage error.
         var (meaning, fix, kind, diagnostic) = e.ErrorCode switch
         {
-            "InvalidAccessKeyId" => ("the service does not know the access key", $"Check which credentials are in use (aws sts get-caller-identity) and the endpoint. {CredentialHelp}", FailureKind.Usage, DiagnosticCodes.S3CredentialsInvalid),
-            "SignatureDoesNotMatch" => ("the request's signature does not match: the secret key is wrong for this access key (or the region signed for is not the bucket's)", $"Check AWS_SECRET_ACCESS_KEY (its value is never shown) and AWS_REGION. {CredentialHelp}", FailureKind.Usage, DiagnosticCodes.S3CredentialsInvalid),
-            "ExpiredToken" or "TokenRefreshRequired" or "InvalidToken" => ("the session token has expired or is malformed", "Refresh the session (aws sso login, or assume the role again) and publish again.", FailureKind.Usage, DiagnosticCodes.S3CredentialsInvalid),
+            "InvalidAccessKeyId" => ("the service does not know the access key", $"Check which credentials are in use (aws sts get-caller-identity) and the endpoint. {CredentialHelp}", FailureKind.Host, DiagnosticCodes.S3CredentialsInvalid),
+            "SignatureDoesNotMatch" => ("the request's signature does not match: the secret key is wrong for this access key (or the region signed for is not the bucket's)", $"Check AWS_SECRET_ACCESS_KEY (its value is never shown) and AWS_REGION. {CredentialHelp}", FailureKind.Host, DiagnosticCodes.S3CredentialsInvalid),
+            "ExpiredToken" or "TokenRefreshRequired" or "InvalidToken" => ("the session token has expired or is malformed", "Refresh the session (aws sso login, or assume the role again) and publish again.", FailureKind.Host, DiagnosticCodes.S3CredentialsInvalid),
             "AccessDenied" or "AllAccessDisabled" => ("the credentials are valid but not allowed to do this", "Publishing needs s3:GetObject, s3:PutObject and s3:ListBucket on the bucket and prefix (s3:AbortMultipartUpload for large files); check the bucket policy and any SCP or VPC endpoint policy too.", FailureKind.Host, DiagnosticCodes.S3RequestFailed),
             "NoSuchBucket" => ("the bucket does not exist", "Create it (aws s3 mb s3://<bucket>, in the region devices are near), or check the bucket name and the endpoint.", FailureKind.Host, DiagnosticCodes.S3RequestFailed),
             "PermanentRedirect" or "AuthorizationHeaderMalformed" or "IllegalLocationConstraintException" => ("the bucket is in another region than the one signed for", "Set AWS_REGION to the bucket's region.", FailureKind.Usage, DiagnosticCodes.S3RequestFailed),

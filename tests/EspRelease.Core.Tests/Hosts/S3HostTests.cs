@@ -87,7 +87,7 @@ public sealed class S3HostTests : IDisposable
 
         var e = await Assert.ThrowsAsync<EspReleaseException>(() => host.ListAsync("channels/", CancellationToken.None));
 
-        Assert.Equal((DiagnosticCodes.S3CredentialsInvalid, FailureKind.Usage), (e.Diagnostic.Code, e.Kind));
+        Assert.Equal((DiagnosticCodes.S3CredentialsInvalid, FailureKind.Host), (e.Diagnostic.Code, e.Kind));
         Assert.Contains("S3 answered 403 SignatureDoesNotMatch while listing", e.Diagnostic.Message, StringComparison.Ordinal);
         Assert.DoesNotContain(secret, e.Diagnostic.Message + e.Diagnostic.File, StringComparison.Ordinal);
     }
