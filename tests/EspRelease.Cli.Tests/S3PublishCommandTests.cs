@@ -72,6 +72,12 @@ public sealed class S3PublishCommandTests : IDisposable
             Assert.DoesNotContain("X-Amz-Signature=", run.Out + run.Err, StringComparison.Ordinal);
         }
 
+        // A private bucket: a presigned device URL, redacted, with the day it stops working; no probe (see ESPR2643).
+        Assert.Contains($"device URL: {server.Endpoint}{server.Bucket}/{_prefix}/channels/stable.jws?<redacted> (--show-sas prints it whole)", published.Out, StringComparison.Ordinal);
+        Assert.Contains("access:    presigned GET (SigV4), expires ", published.Out, StringComparison.Ordinal);
+        Assert.Contains("warning ESPR2641:", published.Err, StringComparison.Ordinal);
+        Assert.Contains("warning ESPR2643:", published.Err, StringComparison.Ordinal);
+
         using var doc = JsonDocument.Parse(verify.Out);
         var versions = doc.RootElement.GetProperty("verified").EnumerateArray()
             .Select(v => (v.GetProperty("payload").GetProperty("channel").GetString(), v.GetProperty("payload").GetProperty("version").GetString()))

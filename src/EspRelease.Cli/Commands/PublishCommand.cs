@@ -79,7 +79,10 @@ internal sealed class PublishCommand : ReleaseCommandBase
         progress.Done();
         change = change with { Warnings = [.. change.Warnings, .. HostOptions.Warnings(host)] };
         change = await AzureDeviceUrl.AttachAsync(host, change, context.Get(SasPolicyOption)!, TimeSpan.FromDays(context.Get(SasDaysOption)), cancellationToken);
-        var probe = await ProbeAsync(context, change, key, cancellationToken);
+        var (s3Change, s3Url) = await S3DeviceUrl.AttachAsync(host, change, TimeSpan.FromDays(context.Get(SasDaysOption)), cancellationToken);
+        change = s3Url is null ? s3Change : s3Change with { DeviceUrl = s3Url.AsDeviceUrl() };
+        // A presigned S3 query cannot be appended to the firmware's path as a device does (see its warning): nothing to probe.
+        var probe = s3Url is { Presigned: true } ? null : await ProbeAsync(context, change, key, cancellationToken);
         ResultsFile.AddRelease(context.Results, release);
         context.Results["Channel"] = change.Channel;
         context.Results["Sequence"] = change.Manifest.Sequence.ToString(System.Globalization.CultureInfo.InvariantCulture);
@@ -154,9 +157,9 @@ internal sealed class PublishCommand : ReleaseCommandBase
             {
                 // Registered before it is printed: the runner hides it in this log line and every later one.
                 GitHubWorkflow.Mask(o, url.ChannelUrl.Query.TrimStart('?'));
-                foreach (var sig in url.ChannelUrl.Query.TrimStart('?').Split('&').Where(p => p.StartsWith("sig=", StringComparison.Ordinal)))
+                foreach (var sig in url.ChannelUrl.Query.TrimStart('?').Split('&').Where(p => p.StartsWith("sig=", StringComparison.Ordinal) || p.StartsWith("X-Amz-Signature=", StringComparison.Ordinal)))
                 {
-                    GitHubWorkflow.Mask(o, sig[4..]);
+                    GitHubWorkflow.Mask(o, sig[(sig.IndexOf('=', StringComparison.Ordinal) + 1)..]);
                 }
             }
 
@@ -170,7 +173,8 @@ internal sealed class PublishCommand : ReleaseCommandBase
 
         o.WriteLine(url switch
         {
-            { PublicContainer: true } => "  access:    public container, anonymous reads (no SAS)",
+            { PublicContainer: true } => "  access:    public container or bucket, anonymous reads (no SAS)",
+            { HasSas: true, Policy: null } => $"  access:    presigned GET (SigV4), expires {url.ExpiresOn:yyyy-MM-dd HH:mm} UTC: 7 days at most (see the warning)",
             { HasSas: true } => $"  access:    read-only SAS for the container, stored access policy '{url.Policy}' (delete it to revoke), expires {url.ExpiresOn:yyyy-MM-dd}",
             _ => "  access:    none: private container and no SAS (see the warning)",
         });

@@ -16,7 +16,7 @@ internal static class S3Connection
     /// <summary>The region signed for when a custom endpoint is used and none is configured: what S3-compatible services expect.</summary>
     public const string DefaultCustomRegion = "us-east-1";
 
-    public static (AmazonS3Client Client, string Credential) Connect(Func<string, string?> environment, S3HostOptions options)
+    public static (AmazonS3Client Client, string Credential, X509Certificate2Collection? Roots) Connect(Func<string, string?> environment, S3HostOptions options)
     {
         var config = new AmazonS3Config
         {
@@ -54,11 +54,11 @@ internal static class S3Connection
             AWSCredentials credentials = string.IsNullOrWhiteSpace(token)
                 ? new BasicAWSCredentials(key.Trim(), secret.Trim())
                 : new SessionAWSCredentials(key.Trim(), secret.Trim(), token.Trim());
-            return (new AmazonS3Client(credentials, config), "AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY");
+            return (new AmazonS3Client(credentials, config), "AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY", roots);
         }
 
         // Profiles, SSO, web identity, container and instance roles: resolved on the first request.
-        return (new AmazonS3Client(config), "the AWS credential chain (profile, SSO, web identity or instance role)");
+        return (new AmazonS3Client(config), "the AWS credential chain (profile, SSO, web identity or instance role)", roots);
     }
 
     private sealed class TrustingFactory(X509Certificate2Collection roots) : HttpClientFactory

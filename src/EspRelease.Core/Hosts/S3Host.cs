@@ -1,5 +1,6 @@
 using System.Net;
 using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
 using Amazon.S3;
 using Amazon.S3.Model;
 using EspRelease.Core.Diagnostics;
@@ -26,8 +27,9 @@ public sealed class S3Host : IReleaseHost, IDisposable
     private readonly S3ConditionalWrites _conditions;
     private readonly List<Diagnostic> _warnings = [];
 
-    internal S3Host(AmazonS3Client client, S3Address address, S3HostOptions options, string credential)
+    internal S3Host(AmazonS3Client client, S3Address address, S3HostOptions options, string credential, X509Certificate2Collection? roots = null)
     {
+        TrustedRoots = roots;
         _client = client;
         Address = address;
         Options = options;
@@ -53,6 +55,9 @@ public sealed class S3Host : IReleaseHost, IDisposable
 
     internal AmazonS3Client Client => _client;
 
+    /// <summary>The extra CAs the endpoint is trusted with (the anonymous-read check uses them too).</summary>
+    internal X509Certificate2Collection? TrustedRoots { get; }
+
     /// <summary>What this host warned about so far (writes made without a condition); the commands print them.</summary>
     public IReadOnlyList<Diagnostic> Warnings
     {
@@ -74,8 +79,8 @@ public sealed class S3Host : IReleaseHost, IDisposable
         var parsed = S3Address.Parse(address);
         environment ??= Environment.GetEnvironmentVariable;
         options ??= S3HostOptions.FromEnvironment(environment);
-        var (client, credential) = S3Connection.Connect(environment, options);
-        return new S3Host(client, parsed, options, credential);
+        var (client, credential, roots) = S3Connection.Connect(environment, options);
+        return new S3Host(client, parsed, options, credential, roots);
     }
 
     public Task<HostObject?> ReadAsync(string path, CancellationToken cancellationToken) =>
