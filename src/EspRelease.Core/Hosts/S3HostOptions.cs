@@ -9,7 +9,7 @@ namespace EspRelease.Core.Hosts;
 /// the MSBuild targets and the GitHub action all reach it the same way: the flag sets the variable
 /// for this process. Credentials are never among them: the AWS SDK's own chain finds those.
 /// </summary>
-public sealed class S3HostOptions
+public sealed record S3HostOptions
 {
     /// <summary>Set by <c>--s3-endpoint</c>; wins over the AWS SDK's own variables.</summary>
     public const string EndpointVariable = "ESP_RELEASE_S3_ENDPOINT";
