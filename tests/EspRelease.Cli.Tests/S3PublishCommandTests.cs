@@ -114,6 +114,43 @@ public sealed class S3PublishCommandTests : IDisposable
         Assert.DoesNotContain("not-the-secret-4f1b7c2e9a", run.Out + run.Err, StringComparison.Ordinal);
     }
 
+    /// <summary>
+    /// The AWS SDK loads only when an s3:// host is opened: with its assemblies removed from a copy of
+    /// the tool, a folder host still publishes and verifies; an s3:// host names what is missing.
+    /// </summary>
+    [Fact]
+    public async Task Other_hosts_never_load_the_AWS_SDK()
+    {
+        var tool = _temp.Combine("tool-without-aws");
+        Directory.CreateDirectory(tool);
+        foreach (var file in Directory.EnumerateFiles(AppContext.BaseDirectory))
+        {
+            var name = Path.GetFileName(file);
+            if ((name.EndsWith(".dll", StringComparison.Ordinal) || name == "esp-release.runtimeconfig.json") && !name.StartsWith("AWSSDK.", StringComparison.Ordinal))
+            {
+                File.Copy(file, Path.Combine(tool, name));
+            }
+        }
+
+        async Task<(int Exit, string Err)> Run(params string[] args)
+        {
+            var start = CliRunner.ProcessStart(Environment(_fixture.Aws), args);
+            start.ArgumentList[0] = Path.Combine(tool, "esp-release.dll");
+            var (exit, _, stderr) = await CliRunner.RunProcess(start, args);
+            return (exit, stderr);
+        }
+
+        var site = "dir:" + _temp.Combine("site");
+        var publish = await Run("publish", Build("1.0.0"), "--to", site, "--key", _keyFile);
+        var verify = await Run("verify", site, "--key", _keyFile);
+        var onS3 = await Run("verify", Address(_fixture.Aws), "--key", _keyFile);
+
+        Assert.True(publish.Exit == 0, publish.Err);
+        Assert.True(verify.Exit == 0, verify.Err);
+        Assert.NotEqual(0, onS3.Exit);
+        Assert.Contains("AWSSDK", onS3.Err, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void The_address_is_checked_before_any_request()
     {
