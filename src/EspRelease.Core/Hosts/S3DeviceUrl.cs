@@ -61,7 +61,10 @@ public sealed record S3DeviceUrl
         }
 
         var now = host.Options.Clock.GetUtcNow();
-        var lasting = validity > S3HostOptions.MaxPresignValidity ? S3HostOptions.MaxPresignValidity : validity;
+        // The SDK turns the expiry into X-Amz-Expires against its own clock, a moment later and rounded:
+        // a minute's margin keeps it within the 604800 seconds S3 accepts (one more and the URL is refused).
+        var longest = S3HostOptions.MaxPresignValidity - TimeSpan.FromMinutes(1);
+        var lasting = validity > longest ? longest : validity;
         // Whole seconds: X-Amz-Expires is an integer, and 604800 is the most S3 accepts.
         var expires = DateTimeOffset.FromUnixTimeSeconds(now.ToUnixTimeSeconds() + (long)lasting.TotalSeconds);
         var url = new S3DeviceUrl
@@ -72,7 +75,7 @@ public sealed record S3DeviceUrl
         };
         var shown = HostAddress.Redact(url.ChannelUrl.AbsoluteUri);
         warnings.Add(new Diagnostic(DiagnosticCodes.S3PresignedUrlExpires, Severity.Warning,
-            $"{shown}: the bucket does not serve anonymous reads, so the device URL is a presigned GET, and it stops working on {expires.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture)} UTC: S3 honours a SigV4 presigned URL for 7 days at most{(validity > lasting ? $" (not the {validity.TotalDays:0} days asked for)" : "")}. A URL in a device's flash must outlive that: allow anonymous s3:GetObject on this prefix (a bucket policy), serve it through a CDN (e.g. CloudFront with origin access control), or have the device fetch a fresh URL from your backend before each check.", shown));
+            $"{shown}: the bucket does not serve anonymous reads, so the device URL is a presigned GET, and it stops working on {expires.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture)} UTC: S3 honours a SigV4 presigned URL for 7 days at most{(validity > S3HostOptions.MaxPresignValidity ? $" (not the {validity.TotalDays:0} days asked for)" : "")}. A URL in a device's flash must outlive that: allow anonymous s3:GetObject on this prefix (a bucket policy), serve it through a CDN (e.g. CloudFront with origin access control), or have the device fetch a fresh URL from your backend before each check.", shown));
         warnings.Add(new Diagnostic(DiagnosticCodes.S3PresignedFirmwareUrl, Severity.Warning,
             $"{shown}: a presigned query signs one object only, so the firmware needs its own presigned URL: a device that resolves the manifest's firmware path against the pointer URL and appends the pointer's query (the esp_release_ota component does) gets 403 SignatureDoesNotMatch for the firmware. With a private bucket, a device needs a public or CDN URL; the presigned URLs suit a test on one device. (So the probe from the device's side is not run.)", shown));
         return Checked(url, warnings);
