@@ -125,6 +125,23 @@ if [ ! -e "$azurite_dir/node_modules/azurite/dist/src/blob/main.js" ]; then
 fi
 export ESP_RELEASE_AZURITE="$azurite_bin"
 
+# s3rver (an S3 server in Node, npm, pinned) for the s3:// host tests, installed the same way. The
+# tests start it themselves through tests/s3rver/server.js (HTTPS with a CA made for the run, free
+# loopback ports; plain, and with AWS's SigV4 check and conditional PUTs added) and kill it mid-upload.
+s3rver_version=3.7.1
+s3rver_dir="${XDG_CACHE_HOME:-$HOME/.cache}/esp-release/s3rver-$s3rver_version"
+if [ ! -e "$s3rver_dir/node_modules/s3rver/package.json" ]; then
+  echo "build/test.sh: installing s3rver@$s3rver_version into $s3rver_dir" >&2
+  rm -rf "$s3rver_dir"
+  if ! npm_log="$(npm install --prefix "$s3rver_dir" --no-audit --no-fund --loglevel=error "s3rver@$s3rver_version" 2>&1)"; then
+    printf '%s\n' "$npm_log" >&2
+    rm -rf "$s3rver_dir"
+    echo "build/test.sh: installing s3rver@$s3rver_version from npm failed." >&2
+    exit 1
+  fi
+fi
+export ESP_RELEASE_S3RVER="$s3rver_dir/node_modules/s3rver"
+
 dotnet build EspRelease.sln -c Release -nologo -v:quiet
 
 # One run per test project, each with its own results file, so no two reports can collide. Every

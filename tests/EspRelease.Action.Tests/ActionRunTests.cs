@@ -119,6 +119,26 @@ public sealed class ActionRunTests : IDisposable
     }
 
     [Fact]
+    public void AWS_credentials_in_the_environment_are_masked_and_never_printed_by_a_failing_s3_publish()
+    {
+        const string Secret = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY-for-the-action-test";
+        const string Token = "IQoJb3JpZ2luX2VjEXAMPLE-session-token-for-the-action-test";
+        var inputs = Publish("unused");
+        inputs["host"] = "s3://fleet-firmware/releases";
+        // An endpoint nothing listens on: the publish fails after the credentials were read.
+        inputs["extra-args"] = "--s3-endpoint https://127.0.0.1:9 --allow-non-semver";
+
+        var run = _h.Run(inputs, new() { ["AWS_ACCESS_KEY_ID"] = "AKIDEXAMPLE", ["AWS_SECRET_ACCESS_KEY"] = Secret, ["AWS_SESSION_TOKEN"] = Token, ["ESP_RELEASE_HOST_RETRIES"] = "0" });
+
+        Assert.False(run.Succeeded, run.ToString());
+        _h.AssertClean(run, Secret, Token);
+        Assert.Contains(Secret, run.Masks);
+        Assert.Contains(Token, run.Masks);
+        Assert.Equal("false", run.Outputs["ok"]);
+        Assert.Contains(run.Annotations, a => a.Name == "error" && a.Properties.GetValueOrDefault("title") == "ESPR1644");
+    }
+
+    [Fact]
     public void A_tool_that_prints_every_secret_it_can_see_shows_only_stars_in_the_log()
     {
         const string Sas = "sv=2025-01-05&ss=b&srt=sco&sp=rwl&se=2030-01-01T00:00:00Z&sig=bm90LWEtcmVhbC1zaWduYXR1cmUtYnV0LWxvbmc%3D";

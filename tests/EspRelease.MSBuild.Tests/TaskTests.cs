@@ -178,6 +178,28 @@ public sealed class TaskTests
     }
 
     [Fact]
+    public void Publish_passes_an_s3_host_and_its_settings_but_no_credential()
+    {
+        using var temp = new TempDirectory();
+        var task = new EspReleasePublishTask
+        {
+            ToolAssembly = Repo.ToolAssembly,
+            WorkingDirectory = temp.Path,
+            ResultsFile = temp.Combine("publish.results"),
+            ReleaseDirectory = "release",
+            Host = "s3://fleet-firmware/releases",
+            S3Endpoint = "https://minio.example:9000",
+            S3PathStyle = true,
+            S3UnconditionalWrites = true,
+        };
+
+        Assert.Equal(
+            ["publish", temp.Combine("release"), "--to", "s3://fleet-firmware/releases", "--s3-endpoint", "https://minio.example:9000", "--s3-path-style", "--s3-unconditional-writes",
+                "--diagnostics-format", "msbuild", "--results-file", temp.Combine("publish.results")],
+            Tokens(ResponseFile(task)));
+    }
+
+    [Fact]
     public void Inspect_response_file_never_has_a_config()
     {
         using var temp = new TempDirectory();

@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Net;
 using System.Security.Cryptography.X509Certificates;
-using System.Text;
 using System.Text.RegularExpressions;
 
 namespace EspRelease.Testing;
@@ -37,9 +36,7 @@ public sealed partial class Azurite : IAsyncDisposable
         require(main);
         """;
 
-    private readonly StringBuilder _log = new();
-    private readonly Lock _lock = new();
-    private Process? _process;
+    private readonly ServerProcess _server = new("Azurite");
 
     private Azurite(string directory, X509Certificate2 ca, bool https)
     {
@@ -78,7 +75,7 @@ public sealed partial class Azurite : IAsyncDisposable
     public int Port { get; private set; }
 
     /// <summary>The process id of the running instance.</summary>
-    public int ProcessId => _process?.Id ?? 0;
+    public int ProcessId => _server.ProcessId;
 
     /// <summary>False for Azurite as it starts by default, without --cert and --key: plain HTTP.</summary>
     public bool Https { get; }
@@ -100,40 +97,10 @@ public sealed partial class Azurite : IAsyncDisposable
     };
 
     /// <summary>An HTTP client, like a device's, that trusts only this run's CA (Azurite's certificate).</summary>
-    public HttpClient CreateHttpClient()
-    {
-        var ca = Ca;
-        var handler = new SocketsHttpHandler();
-        handler.SslOptions.RemoteCertificateValidationCallback = (_, certificate, _, errors) =>
-        {
-            if (certificate is null || (errors & ~System.Net.Security.SslPolicyErrors.RemoteCertificateChainErrors) != 0)
-            {
-                return false;
-            }
-
-            using var chain = new X509Chain();
-            chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
-            chain.ChainPolicy.CustomTrustStore.Add(ca);
-            chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
-            using var leaf = X509CertificateLoader.LoadCertificate(certificate.GetRawCertData());
-            return chain.Build(leaf);
-        };
-        var http = new HttpClient(handler);
-        http.DefaultRequestHeaders.UserAgent.Add(new System.Net.Http.Headers.ProductInfoHeaderValue("esp-release-tests", "1"));
-        return http;
-    }
+    public HttpClient CreateHttpClient() => TestPki.CreateHttpClient(Ca);
 
     /// <summary>Everything Azurite printed, for assertion messages.</summary>
-    public string Log
-    {
-        get
-        {
-            lock (_lock)
-            {
-                return _log.ToString();
-            }
-        }
-    }
+    public string Log => _server.Log;
 
     /// <summary>The azurite-blob script: $ESP_RELEASE_AZURITE, else where build/test.sh installs it.</summary>
     public static string Script
@@ -170,20 +137,9 @@ public sealed partial class Azurite : IAsyncDisposable
     /// <summary>(Re)starts Azurite on the same data folder, on a new free port.</summary>
     public async Task StartAsync()
     {
-        if (_process is not null)
-        {
-            throw new InvalidOperationException("Azurite is already running.");
-        }
-
         var script = Script;
         var main = new FileInfo(script).ResolveLinkTarget(returnFinalTarget: true)?.FullName ?? script;
-        var start = new ProcessStartInfo("node")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            RedirectStandardInput = true,
-            UseShellExecute = false,
-        };
+        var start = new ProcessStartInfo("node");
         if (File.Exists(System.IO.Path.Combine(System.IO.Path.GetDirectoryName(main)!, "..", "common", "Telemetry.js")))
         {
             start.ArgumentList.Add("-e");
@@ -197,26 +153,7 @@ public sealed partial class Azurite : IAsyncDisposable
             start.ArgumentList.Add(argument);
         }
 
-        var listening = new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously);
-        var process = new Process { StartInfo = start, EnableRaisingEvents = true };
-        process.OutputDataReceived += (_, e) => OnLine(e.Data, listening);
-        process.ErrorDataReceived += (_, e) => OnLine(e.Data, listening);
-        process.Exited += (_, _) => listening.TrySetException(new InvalidOperationException($"Azurite exited before it listened:\n{Log}"));
-        OnLine($"--- start {DateTime.UtcNow:HH:mm:ss.fff}", listening);
-        process.Start();
-        process.StandardInput.Close();
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        _process = process;
-        try
-        {
-            Port = await listening.Task.WaitAsync(_startTimeout);
-        }
-        catch
-        {
-            await StopAsync(graceful: false);
-            throw;
-        }
+        Port = await _server.StartAsync(start, Listening(), _startTimeout);
     }
 
     /// <summary>
@@ -224,43 +161,7 @@ public sealed partial class Azurite : IAsyncDisposable
     /// durable service would have it; not graceful (SIGKILL) loses whatever Azurite had not saved yet
     /// (its metadata is autosaved every 5 s), which no real Blob Storage does.
     /// </summary>
-    public async Task StopAsync(bool graceful = true)
-    {
-        if (_process is not { } process)
-        {
-            return;
-        }
-
-        _process = null;
-        try
-        {
-            if (!process.HasExited && graceful)
-            {
-                using var signal = Process.Start(new ProcessStartInfo("kill", ["-TERM", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]) { UseShellExecute = false })!;
-                await signal.WaitForExitAsync();
-                using var wait = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-                try
-                {
-                    await process.WaitForExitAsync(wait.Token);
-                }
-                catch (OperationCanceledException)
-                {
-                    OnLine("--- did not stop within 10 s of SIGTERM; killed", null);
-                }
-            }
-
-            if (!process.HasExited)
-            {
-                process.Kill(entireProcessTree: true);
-            }
-
-            await process.WaitForExitAsync();
-        }
-        finally
-        {
-            process.Dispose();
-        }
-    }
+    public Task StopAsync(bool graceful = true) => _server.StopAsync(graceful);
 
     public async Task RestartAsync()
     {
@@ -272,24 +173,6 @@ public sealed partial class Azurite : IAsyncDisposable
     {
         await StopAsync();
         Ca.Dispose();
-    }
-
-    private void OnLine(string? line, TaskCompletionSource<int>? listening)
-    {
-        if (line is null)
-        {
-            return;
-        }
-
-        lock (_lock)
-        {
-            _log.AppendLine(line);
-        }
-
-        if (listening is not null && Listening().Match(line) is { Success: true } m)
-        {
-            listening.TrySetResult(int.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture));
-        }
     }
 
     [GeneratedRegex(@"successfully listens on https?://127\.0\.0\.1:(\d+)")]

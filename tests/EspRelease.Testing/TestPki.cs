@@ -134,4 +134,27 @@ public static class TestPki
             _ => throw new ArgumentException("unsupported key", nameof(key)),
         };
     }
+
+    /// <summary>An HTTP client, like a device's, that trusts only <paramref name="ca"/> (a test server's run CA).</summary>
+    public static HttpClient CreateHttpClient(X509Certificate2 ca)
+    {
+        var handler = new SocketsHttpHandler();
+        handler.SslOptions.RemoteCertificateValidationCallback = (_, certificate, _, errors) =>
+        {
+            if (certificate is null || (errors & ~System.Net.Security.SslPolicyErrors.RemoteCertificateChainErrors) != 0)
+            {
+                return false;
+            }
+
+            using var chain = new X509Chain();
+            chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
+            chain.ChainPolicy.CustomTrustStore.Add(ca);
+            chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
+            using var leaf = X509CertificateLoader.LoadCertificate(certificate.GetRawCertData());
+            return chain.Build(leaf);
+        };
+        var http = new HttpClient(handler);
+        http.DefaultRequestHeaders.UserAgent.Add(new System.Net.Http.Headers.ProductInfoHeaderValue("esp-release-tests", "1"));
+        return http;
+    }
 }

@@ -39,18 +39,20 @@ if [ -n "${ESPR_KEY:-}" ]; then
   mask "$(printf '%s\n' "$ESPR_KEY" | grep -v -e '-----' | tr -d ' \t\r\n' || true)"
 fi
 
-# Azure storage credentials the azure:// host reads, and anything else in the environment that looks
-# like one (a SAS token or URL, a connection string with a key), whatever the variable is called.
+# Azure storage and AWS credentials the azure:// and s3:// hosts read, and anything else in the
+# environment that looks like one (a SAS token or URL, a connection string with a key, a presigned
+# S3 URL), whatever the variable is called. (aws-actions/configure-aws-credentials masks its own too.)
 while IFS= read -r name; do
   value=${!name-}
   case "$name" in
-    AZURE_STORAGE_CONNECTION_STRING | AZURE_STORAGE_SAS_TOKEN | AZURE_STORAGE_KEY | AZURE_CLIENT_SECRET | ESP_RELEASE_SIGNING_KEY)
+    AZURE_STORAGE_CONNECTION_STRING | AZURE_STORAGE_SAS_TOKEN | AZURE_STORAGE_KEY | AZURE_CLIENT_SECRET | ESP_RELEASE_SIGNING_KEY | \
+      AWS_SECRET_ACCESS_KEY | AWS_SESSION_TOKEN)
       mask_credential "$value"
       continue
       ;;
   esac
   case "$value" in
-    *sig=*se=* | *se=*sig=* | *AccountKey=* | *SharedAccessSignature=* | *SharedAccessKey=*) mask_credential "$value" ;;
+    *sig=*se=* | *se=*sig=* | *AccountKey=* | *SharedAccessSignature=* | *SharedAccessKey=* | *X-Amz-Signature=*) mask_credential "$value" ;;
   esac
 done < <(compgen -e)
 

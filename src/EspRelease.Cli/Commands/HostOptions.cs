@@ -9,7 +9,7 @@ internal static class HostOptions
 {
     public static Option<string?> Host(string name, params string[] aliases) => new(name, aliases)
     {
-        Description = "The host: dir:<folder> (or a plain folder path), or azure://<account>/<container>[/<prefix>] (credentials from AZURE_STORAGE_CONNECTION_STRING, else AZURE_STORAGE_SAS_TOKEN, else DefaultAzureCredential). Default: \"host\" in esp-release.json.",
+        Description = "The host: dir:<folder> (or a plain folder path), azure://<account>/<container>[/<prefix>] (credentials from AZURE_STORAGE_CONNECTION_STRING, else AZURE_STORAGE_SAS_TOKEN, else DefaultAzureCredential), or s3://<bucket>[/<prefix>] (credentials from the AWS chain: AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, AWS_PROFILE, web identity, instance role). Default: \"host\" in esp-release.json.",
     };
 
     public static Option<string[]> TrustedKeys() => new("--trusted-key")
@@ -55,7 +55,55 @@ internal static class HostOptions
         Description = "Azure Blob: print the device URL whole, with its read-only SAS, on stdout (for sdkconfig; never in diagnostics or --json). Without it the query is shown as <redacted>.",
     };
 
-    public static IReleaseHost Open(CommandContext context, string? flag, string flagName) =>
+    public static IReleaseHost Open(CommandContext context, string? flag, string flagName, S3Flags s3) =>
         HostAddress.Open(flag ?? context.Config.Host ?? throw new EspReleaseException(DiagnosticCodes.HostInvalid,
-            $"no host: pass {flagName} dir:<folder> or {flagName} {AzureBlobAddress.Form}, or set \"host\" in esp-release.json.", kind: FailureKind.Usage));
+            $"no host: pass {flagName} dir:<folder>, {flagName} {AzureBlobAddress.Form} or {flagName} {S3Address.Form}, or set \"host\" in esp-release.json.", kind: FailureKind.Usage), s3.Environment(context));
+
+    /// <summary>What a host warned about while the command ran (an S3 pointer written without a condition).</summary>
+    public static IReadOnlyList<Diagnostic> Warnings(IReleaseHost host) => host is S3Host s3 ? s3.Warnings : [];
+}
+
+/// <summary>
+/// The s3:// settings a flag may give. They reach the host as the environment variables the MSBuild
+/// targets and the action set too, so all three faces configure it one way.
+/// </summary>
+internal sealed class S3Flags
+{
+    public Option<string?> Endpoint { get; } = new("--s3-endpoint")
+    {
+        Description = "s3:// hosts: the endpoint of an S3-compatible service (R2, MinIO, …), e.g. https://<account>.r2.cloudflarestorage.com. Default: AWS_ENDPOINT_URL_S3, else AWS_ENDPOINT_URL, else AWS S3 in AWS_REGION.",
+        HelpName = "URL",
+    };
+
+    public Option<bool> PathStyle { get; } = new("--s3-path-style")
+    {
+        Description = "s3:// hosts: address the bucket in the path (https://endpoint/bucket/key) rather than as a subdomain. Automatic for IP-address and localhost endpoints.",
+    };
+
+    public Option<bool> UnconditionalWrites { get; } = new("--s3-unconditional-writes")
+    {
+        Description = "s3:// hosts on a service that ignores If-Match (detected): replace channel pointers anyway, with a warning. Only when one publisher runs at a time (e.g. a CI concurrency group): two at once would overwrite each other silently.",
+    };
+
+    public void AddTo(Command command)
+    {
+        command.Options.Add(Endpoint);
+        command.Options.Add(PathStyle);
+        command.Options.Add(UnconditionalWrites);
+    }
+
+    /// <summary>The process environment with the flags given laid over it.</summary>
+    public Func<string, string?> Environment(CommandContext context)
+    {
+        var endpoint = context.Get(Endpoint);
+        var pathStyle = context.Get(PathStyle);
+        var unconditional = context.Get(UnconditionalWrites);
+        return name => name switch
+        {
+            S3HostOptions.EndpointVariable when endpoint is not null => endpoint,
+            S3HostOptions.PathStyleVariable when pathStyle => "1",
+            S3HostOptions.UnconditionalWritesVariable when unconditional => "1",
+            _ => CommandContext.Environment(name),
+        };
+    }
 }

@@ -14,6 +14,8 @@ internal sealed class PromoteCommand : ReleaseCommandBase
         {
             Options.Add(option);
         }
+
+        S3.AddTo(this);
     }
 
     internal Option<string> FromOption { get; } = new("--from") { Description = "The channel that has the release (e.g. beta).", Required = true };
@@ -21,6 +23,8 @@ internal sealed class PromoteCommand : ReleaseCommandBase
     internal Option<string> ToOption { get; } = new("--to") { Description = "The channel to point at it (e.g. stable).", Required = true };
 
     internal Option<string> VersionOption { get; } = new("--version") { Description = "The version to promote, as the manifest has it.", Required = true };
+
+    internal S3Flags S3 { get; } = new();
 
     internal Option<string?> HostOption { get; } = HostOptions.Host("--host");
 
@@ -34,7 +38,7 @@ internal sealed class PromoteCommand : ReleaseCommandBase
 
     protected override async Task<int> ExecuteAsync(CommandContext context, CancellationToken cancellationToken)
     {
-        var host = HostOptions.Open(context, context.Get(HostOption), "--host");
+        var host = HostOptions.Open(context, context.Get(HostOption), "--host", S3);
         var change = await ChannelMover.PromoteAsync(host, context.Get(FromOption)!, context.Get(ToOption)!, context.Get(VersionOption)!, new ChannelOptions
         {
             Key = context.SigningKey(context.Get(KeyOption)),
@@ -43,6 +47,7 @@ internal sealed class PromoteCommand : ReleaseCommandBase
             RolloutPercent = context.Get(RolloutOption),
             Created = CommandContext.Now,
         }, cancellationToken);
+        change = change with { Warnings = [.. change.Warnings, .. HostOptions.Warnings(host)] };
 
         if (context.Json)
         {

@@ -15,6 +15,7 @@ internal sealed class PublishCommand : ReleaseCommandBase
     {
         Arguments.Add(PathArgument);
         Options.Add(ToOption);
+        S3.AddTo(this);
         Options.Add(TrustedKeysOption);
         _packing.AddTo(this);
         Options.Add(RolloutOption);
@@ -41,6 +42,8 @@ internal sealed class PublishCommand : ReleaseCommandBase
         Arity = ArgumentArity.ZeroOrOne,
     };
 
+    internal S3Flags S3 { get; } = new();
+
     internal Option<string?> ToOption { get; } = HostOptions.Host("--to", "--host");
 
     internal Option<string[]> TrustedKeysOption { get; } = HostOptions.TrustedKeys();
@@ -55,7 +58,7 @@ internal sealed class PublishCommand : ReleaseCommandBase
 
     protected override async Task<int> ExecuteAsync(CommandContext context, CancellationToken cancellationToken)
     {
-        var host = HostOptions.Open(context, context.Get(ToOption), "--to");
+        var host = HostOptions.Open(context, context.Get(ToOption), "--to", S3);
         var key = context.SigningKey(context.Get(_packing.Key));
         var trusted = context.TrustedKeys(context.Get(TrustedKeysOption));
         var path = PackingOptions.BuildDirectory(context, context.Parse.GetValue(PathArgument));
@@ -74,6 +77,7 @@ internal sealed class PublishCommand : ReleaseCommandBase
             Created = CommandContext.Now,
         }, progress, cancellationToken);
         progress.Done();
+        change = change with { Warnings = [.. change.Warnings, .. HostOptions.Warnings(host)] };
         change = await DeviceUrl.AttachAsync(host, change, new DeviceUrlRequest(context.Get(SasPolicyOption)!, TimeSpan.FromDays(context.Get(SasDaysOption))), cancellationToken);
         var probe = await ProbeAsync(context, change, key, cancellationToken);
         ResultsFile.AddRelease(context.Results, release);
@@ -125,7 +129,8 @@ internal sealed class PublishCommand : ReleaseCommandBase
     // After any publish to a host devices reach by URL: fetch what was published exactly as a device will.
     private async Task<Core.Doctor.ProbeReport?> ProbeAsync(CommandContext context, ChannelChange change, Core.Signing.SigningKey key, CancellationToken cancellationToken)
     {
-        if (change.DeviceUrl is not { } url || url.Kind == DeviceUrlKind.Private)
+        // A device could not take it from a URL whose firmware it cannot derive (S3 presigned: a warning says so).
+        if (change.DeviceUrl is not { } url || url.Kind == DeviceUrlKind.Private || !url.FirmwareUrlDerivable)
         {
             return null;
         }
@@ -150,9 +155,9 @@ internal sealed class PublishCommand : ReleaseCommandBase
             {
                 // Registered before it is printed: the runner hides it in this log line and every later one.
                 GitHubWorkflow.Mask(o, url.ChannelUrl.Query.TrimStart('?'));
-                foreach (var sig in url.ChannelUrl.Query.TrimStart('?').Split('&').Where(p => p.StartsWith("sig=", StringComparison.Ordinal)))
+                foreach (var sig in url.ChannelUrl.Query.TrimStart('?').Split('&').Where(p => p.StartsWith("sig=", StringComparison.Ordinal) || p.StartsWith("X-Amz-Signature=", StringComparison.Ordinal)))
                 {
-                    GitHubWorkflow.Mask(o, sig[4..]);
+                    GitHubWorkflow.Mask(o, sig[(sig.IndexOf('=', StringComparison.Ordinal) + 1)..]);
                 }
             }
 
@@ -166,14 +171,14 @@ internal sealed class PublishCommand : ReleaseCommandBase
 
         o.WriteLine(url switch
         {
-            { Kind: DeviceUrlKind.Public } => "  access:    public container, anonymous reads (no SAS)",
+            { Kind: DeviceUrlKind.Public } => "  access:    public container or bucket, anonymous reads (no SAS)",
             { Kind: DeviceUrlKind.Presigned, Policy: { } policy } => $"  access:    read-only SAS for the container, stored access policy '{policy}' (delete it to revoke), expires {url.ExpiresOn:yyyy-MM-dd}",
-            { Kind: DeviceUrlKind.Presigned } => $"  access:    signed read-only URL, expires {url.ExpiresOn:yyyy-MM-dd}",
+            { Kind: DeviceUrlKind.Presigned } => $"  access:    presigned GET (SigV4), expires {url.ExpiresOn:yyyy-MM-dd HH:mm} UTC: 7 days at most (see the warning)",
             _ => "  access:    none: private container and no SAS (see the warning)",
         });
         var longest = Math.Max(url.ChannelRequestLine, url.FirmwareRequestLine);
         o.WriteLine($"  request:   GET line {url.ChannelRequestLine} bytes (pointer), {url.FirmwareRequestLine} (firmware): {(DeviceUrl.Fits(longest) ? "fits" : "too long for")} esp_http_client's default {DeviceUrl.DefaultTransmitBuffer}-byte buffer_size_tx");
-        if (url.IsSigned)
+        if (url.IsSigned && url.FirmwareUrlDerivable)
         {
             o.WriteLine("  note:      the manifest's firmware path is relative; a device resolving it must append the same query (URL resolution drops it)");
         }

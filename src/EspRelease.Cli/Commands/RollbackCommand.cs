@@ -14,9 +14,13 @@ internal sealed class RollbackCommand : ReleaseCommandBase
         {
             Options.Add(option);
         }
+
+        S3.AddTo(this);
     }
 
     internal Option<string?> ChannelOption { get; } = new("--channel", "-c") { Description = "The channel to roll back. Default: \"channel\" in esp-release.json, else stable." };
+
+    internal S3Flags S3 { get; } = new();
 
     internal Option<string?> HostOption { get; } = HostOptions.Host("--host");
 
@@ -26,7 +30,7 @@ internal sealed class RollbackCommand : ReleaseCommandBase
 
     protected override async Task<int> ExecuteAsync(CommandContext context, CancellationToken cancellationToken)
     {
-        var host = HostOptions.Open(context, context.Get(HostOption), "--host");
+        var host = HostOptions.Open(context, context.Get(HostOption), "--host", S3);
         var channel = context.Get(ChannelOption) ?? context.Config.Channel ?? ReleaseNaming.DefaultChannel;
         var change = await ChannelMover.RollbackAsync(host, channel, new ChannelOptions
         {
@@ -34,6 +38,7 @@ internal sealed class RollbackCommand : ReleaseCommandBase
             TrustedKeys = context.TrustedKeys(context.Get(TrustedKeysOption)),
             Created = CommandContext.Now,
         }, cancellationToken);
+        change = change with { Warnings = [.. change.Warnings, .. HostOptions.Warnings(host)] };
 
         if (context.Json)
         {
@@ -41,6 +46,7 @@ internal sealed class RollbackCommand : ReleaseCommandBase
         }
         else
         {
+            context.Warn(change.Warnings);
             ReleaseTextWriter.WriteChange(context.Stdout, change, "Rolled back");
         }
 

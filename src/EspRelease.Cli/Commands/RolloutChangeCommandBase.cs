@@ -17,9 +17,13 @@ internal abstract class RolloutChangeCommandBase : ReleaseCommandBase
         {
             Options.Add(option);
         }
+
+        S3.AddTo(this);
     }
 
     internal Argument<string> ChannelArgument { get; } = new("channel") { Description = "The channel whose current release is staged (e.g. stable)." };
+
+    internal S3Flags S3 { get; } = new();
 
     internal Option<string?> HostOption { get; } = HostOptions.Host("--host");
 
@@ -32,13 +36,14 @@ internal abstract class RolloutChangeCommandBase : ReleaseCommandBase
 
     protected override async Task<int> ExecuteAsync(CommandContext context, CancellationToken cancellationToken)
     {
-        var host = HostOptions.Open(context, context.Get(HostOption), "--host");
+        var host = HostOptions.Open(context, context.Get(HostOption), "--host", S3);
         var change = await ChangeAsync(context, host, context.Parse.GetValue(ChannelArgument)!, new ChannelOptions
         {
             Key = context.SigningKey(context.Get(KeyOption)),
             TrustedKeys = context.TrustedKeys(context.Get(TrustedKeysOption)),
             Created = CommandContext.Now,
         }, cancellationToken);
+        change = change with { Warnings = [.. change.Warnings, .. HostOptions.Warnings(host)] };
         context.Results["Channel"] = change.Channel;
         context.Results["Version"] = change.Manifest.Version;
         context.Results["Sequence"] = change.Manifest.Sequence.ToString(CultureInfo.InvariantCulture);

@@ -15,9 +15,13 @@ internal sealed class RolloutStatusCommand : ReleaseCommandBase
         {
             Options.Add(option);
         }
+
+        S3.AddTo(this);
     }
 
     internal Argument<string> ChannelArgument { get; } = new("channel") { Description = "The channel to show (e.g. stable)." };
+
+    internal S3Flags S3 { get; } = new();
 
     internal Option<string?> HostOption { get; } = HostOptions.Host("--host");
 
@@ -34,7 +38,7 @@ internal sealed class RolloutStatusCommand : ReleaseCommandBase
 
     protected override async Task<int> ExecuteAsync(CommandContext context, CancellationToken cancellationToken)
     {
-        var host = HostOptions.Open(context, context.Get(HostOption), "--host");
+        var host = HostOptions.Open(context, context.Get(HostOption), "--host", S3);
         var keys = context.VerificationKeys(context.Get(KeysOption));
         var ids = context.Get(DeviceIdOption) ?? [];
         foreach (var id in ids)

@@ -15,11 +15,14 @@ internal sealed class VerifyCommand : ReleaseCommandBase
         Arguments.Add(PathArgument);
         Options.Add(KeysOption);
         Options.Add(ChannelOption);
+        S3.AddTo(this);
     }
+
+    internal S3Flags S3 { get; } = new();
 
     internal Argument<string?> PathArgument { get; } = new("path")
     {
-        Description = "A release directory (holding manifest.jws), a .jws file, or a host (dir:<folder>, or a folder holding channels/). Default: \"host\" in esp-release.json.",
+        Description = "A release directory (holding manifest.jws), a .jws file, or a host (dir:<folder>, azure://…, s3://…, or a folder holding channels/). Default: \"host\" in esp-release.json.",
         Arity = ArgumentArity.ZeroOrOne,
     };
 
@@ -44,7 +47,7 @@ internal sealed class VerifyCommand : ReleaseCommandBase
             || (Directory.Exists(path) && !ReleaseDirectory.IsRelease(path) && Directory.Exists(Path.Combine(path, "channels")));
         if (isHost)
         {
-            var host = HostAddress.Open(path);
+            var host = HostAddress.Open(path, S3.Environment(context));
             var channels = context.Get(ChannelOption) is { } one ? [one] : await ChannelsOnAsync(host, cancellationToken);
             foreach (var channel in channels)
             {

@@ -136,6 +136,16 @@ public static class DiagnosticCodes
     public const string RequestLineTooLong = "ESPR2621";
     public const string DeviceUrlUnsigned = "ESPR2622";
 
+    // S3 hosts (164x errors, 264x warnings).
+    public const string S3RequestFailed = "ESPR1641";
+    public const string S3CredentialsMissing = "ESPR1642";
+    public const string S3CredentialsInvalid = "ESPR1643";
+    public const string S3Unreachable = "ESPR1644";
+    public const string S3ConditionalWritesIgnored = "ESPR1645";
+    public const string S3PresignedUrlExpires = "ESPR2641";
+    public const string S3UnconditionalWrite = "ESPR2642";
+    public const string S3PresignedFirmwareUrl = "ESPR2643";
+
     // probe: what the device would meet on a URL (167x errors, 267x warnings).
     public const string ProbeHttpStatus = "ESPR1670";
     public const string ProbeContentEncoding = "ESPR1672";

@@ -1,6 +1,3 @@
-using System.Net.Security;
-using System.Security.Cryptography;
-using System.Security.Cryptography.X509Certificates;
 using Azure;
 using Azure.Core;
 using Azure.Core.Pipeline;
@@ -88,66 +85,12 @@ internal static class AzureBlobConnection
         client.Retry.NetworkTimeout = options.NetworkTimeout;
         client.Diagnostics.ApplicationId = "esp-release";
         client.Diagnostics.IsLoggingContentEnabled = false;
-        var roots = options.TrustedRoots ?? TrustFromEnvironment(environment);
+        var roots = options.TrustedRoots ?? HostTrust.FromEnvironment(environment, AzureBlobHostOptions.TrustVariable, "the Blob endpoint");
         if (roots is { Count: > 0 })
         {
-            var handler = new SocketsHttpHandler();
-            handler.SslOptions.RemoteCertificateValidationCallback = (_, certificate, chain, errors) => Trusted(roots, certificate, chain, errors);
-            client.Transport = new HttpClientTransport(handler);
+            client.Transport = new HttpClientTransport(HostTrust.Handler(roots));
         }
 
         return client;
-    }
-
-    private static X509Certificate2Collection? TrustFromEnvironment(Func<string, string?> environment)
-    {
-        var file = environment(AzureBlobHostOptions.TrustVariable);
-        if (string.IsNullOrWhiteSpace(file))
-        {
-            return null;
-        }
-
-        var roots = new X509Certificate2Collection();
-        try
-        {
-            roots.ImportFromPemFile(file);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or CryptographicException)
-        {
-            throw new EspReleaseException(DiagnosticCodes.CertificateFileInvalid,
-                $"{file} (from {AzureBlobHostOptions.TrustVariable}): cannot read CA certificates from it ({e.Message}). Expected a PEM file holding the CA that issued the Blob endpoint's certificate, e.g. the one `esp-release ca dev` prints.", file, FailureKind.Usage);
-        }
-
-        return roots.Count > 0 ? roots : throw new EspReleaseException(DiagnosticCodes.CertificateFileInvalid,
-            $"{file} (from {AzureBlobHostOptions.TrustVariable}): no PEM certificate in it. Expected the CA that issued the Blob endpoint's certificate.", file, FailureKind.Usage);
-    }
-
-    // The system store first; the extra roots only complete a chain the system could not, and never excuse a name mismatch.
-    private static bool Trusted(X509Certificate2Collection roots, X509Certificate? certificate, X509Chain? served, SslPolicyErrors errors)
-    {
-        if (errors == SslPolicyErrors.None)
-        {
-            return true;
-        }
-
-        if (errors != SslPolicyErrors.RemoteCertificateChainErrors || certificate is null)
-        {
-            return false;
-        }
-
-        using var chain = new X509Chain();
-        chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
-        chain.ChainPolicy.CustomTrustStore.AddRange(roots);
-        chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
-        if (served is not null)
-        {
-            foreach (var element in served.ChainElements)
-            {
-                chain.ChainPolicy.ExtraStore.Add(element.Certificate);
-            }
-        }
-
-        using var leaf = X509CertificateLoader.LoadCertificate(certificate.GetRawCertData());
-        return chain.Build(leaf);
     }
 }

@@ -78,28 +78,19 @@ public sealed class AzureBlobHost : IDeviceUrlHost
             }
         }, cancellationToken);
 
-    /// <summary>Downloads into a temporary file (deleted on close): the image reader seeks, and a network error surfaces here, mapped, not mid-inspection.</summary>
     public Task<Stream?> OpenReadAsync(string path, CancellationToken cancellationToken) =>
-        GuardAsync(path, "downloading", async () =>
+        GuardAsync(path, "downloading", () => HostFiles.DownloadToTemporaryAsync(async file =>
         {
-            var file = new FileStream(Path.Combine(Path.GetTempPath(), $"esp-release-{Guid.NewGuid():n}.download"), FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 4096, FileOptions.DeleteOnClose | FileOptions.Asynchronous);
             try
             {
                 await Blob(path).DownloadToAsync(file, new BlobDownloadToOptions { TransferOptions = DownloadTransfer() }, cancellationToken);
-                file.Position = 0;
-                return (Stream?)file;
+                return true;
             }
             catch (RequestFailedException e) when (e.Status == 404)
             {
-                await file.DisposeAsync();
-                return null;
+                return false;
             }
-            catch
-            {
-                await file.DisposeAsync();
-                throw;
-            }
-        }, cancellationToken);
+        }), cancellationToken);
 
     public Task<IReadOnlyList<string>> ListAsync(string prefix, CancellationToken cancellationToken) =>
         GuardAsync(prefix, "listing", async () =>
@@ -179,8 +170,7 @@ public sealed class AzureBlobHost : IDeviceUrlHost
                     return 0;
                 }
 
-                throw new EspReleaseException(DiagnosticCodes.ConcurrentPublish,
-                    $"{Url(path)}: changed since this command read it (another publish, promote or rollback ran at the same time). Nothing was changed; run the command again.", Url(path), FailureKind.Host);
+                throw HostFiles.Changed(Url(path));
             }
 
             return 0;
@@ -312,11 +302,7 @@ public sealed class AzureBlobHost : IDeviceUrlHost
         return Convert.ToHexStringLower(await sha.ComputeHashAsync(content, cancellationToken));
     }
 
-    private bool SameOrConflict(string path, string found, string sha256) =>
-        found == sha256
-            ? false
-            : throw new EspReleaseException(DiagnosticCodes.ImmutableConflict,
-                $"{Url(path)}: already published with other bytes (SHA-256 {found}, this release has {sha256}). A published version is never overwritten: devices and caches may hold the old bytes. Raise the version (PROJECT_VER) and rebuild.", Url(path));
+    private bool SameOrConflict(string path, string found, string sha256) => HostFiles.SameOrConflict(Url(path), found, sha256);
 
     private BlobUploadOptions UploadOptions(string path, byte[] md5, string sha256, BlobRequestConditions conditions, IProgress<long>? progress) => new()
     {
@@ -363,18 +349,13 @@ public sealed class AzureBlobHost : IDeviceUrlHost
     private static bool IsConditionFailure(RequestFailedException e) =>
         e.Status is 409 or 412 && (e.ErrorCode == BlobErrorCode.BlobAlreadyExists || e.ErrorCode == BlobErrorCode.ConditionNotMet);
 
-    private BlobClient Blob(string path) => _container.GetBlobClient(_address.BlobName(CheckPath(path)));
+    private BlobClient Blob(string path) => _container.GetBlobClient(_address.BlobName(HostFiles.CheckPath(path)));
 
     private Uri BlobUri(string path) => new(Bare(Blob(path).Uri));
 
     private static string Bare(Uri uri) => uri.GetLeftPart(UriPartial.Path);
 
     private string Url(string path) => $"{Display}/{path}";
-
-    private static string CheckPath(string path) =>
-        path.Length == 0 || path.StartsWith('/') || path.Split('/').Any(s => s is "" or "." or "..")
-            ? throw new ArgumentException($"\"{path}\" is not a host path", nameof(path))
-            : path;
 
     private async Task<T> GuardAsync<T>(string path, string doing, Func<Task<T>> action, CancellationToken cancellationToken)
     {

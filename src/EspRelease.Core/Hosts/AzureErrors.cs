@@ -3,6 +3,8 @@ using Azure;
 using Azure.Identity;
 using EspRelease.Core.Diagnostics;
 
+using static EspRelease.Core.Hosts.ExceptionChain;
+
 namespace EspRelease.Core.Hosts;
 
 /// <summary>
@@ -89,42 +91,4 @@ internal static class AzureErrors
     }
 
     private static string RestVersion => AzureBlobConnection.Version.ToString()[1..].Replace('_', '-');
-
-    private static T? Find<T>(Exception? e)
-        where T : Exception
-    {
-        for (; e is not null; e = e.InnerException)
-        {
-            if (e is T found)
-            {
-                return found;
-            }
-        }
-
-        return null;
-    }
-
-    private static IEnumerable<string> Messages(Exception? e)
-    {
-        for (; e is not null; e = e.InnerException)
-        {
-            yield return e.Message;
-        }
-    }
-
-    private static Exception Innermost(Exception e)
-    {
-        while (e.InnerException is not null)
-        {
-            e = e.InnerException;
-        }
-
-        return e;
-    }
-
-    private static string FirstLine(string text)
-    {
-        var line = text.Split('\n', 2)[0].Trim();
-        return HostAddress.RedactSecrets(line.Length > 300 ? line[..300] + "…" : line);
-    }
 }

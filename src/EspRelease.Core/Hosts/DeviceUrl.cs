@@ -47,6 +47,13 @@ public sealed record DeviceUrl
 
     public IReadOnlyList<Diagnostic> Warnings { get; init; } = [];
 
+    /// <summary>
+    /// True when a device can build the firmware's URL itself, as the esp_release_ota component does:
+    /// the manifest's path resolved against the pointer URL, with the pointer's query appended (public
+    /// URLs, an Azure container SAS). False when each object has its own signature (S3 presigned URLs).
+    /// </summary>
+    public bool FirmwareUrlDerivable { get; init; } = true;
+
     public bool IsSigned => Kind == DeviceUrlKind.Presigned;
 
     public bool IsPublic => Kind == DeviceUrlKind.Public;
@@ -72,6 +79,18 @@ public sealed record DeviceUrl
         return method.Length + 1 + url.GetComponents(UriComponents.PathAndQuery, UriFormat.UriEscaped).Length + " HTTP/1.1\r\n".Length;
     }
 
+    /// <summary>The smallest power-of-two transmit buffer from 1024 bytes up that a request line of <paramref name="requestLine"/> bytes fits.</summary>
+    public static int BufferFor(int requestLine)
+    {
+        var size = 1024;
+        while (!Fits(requestLine, size))
+        {
+            size *= 2;
+        }
+
+        return size;
+    }
+
     /// <summary>True when the line fits a transmit buffer of <paramref name="bufferSize"/> bytes.</summary>
     public static bool Fits(int requestLine, int bufferSize = DefaultTransmitBuffer) => requestLine < bufferSize;
 
@@ -90,7 +109,7 @@ public sealed record DeviceUrl
             {
                 var shown = HostAddress.Redact(target.AbsoluteUri);
                 all.Add(new Diagnostic(DiagnosticCodes.RequestLineTooLong, Severity.Warning,
-                    $"{shown}: the device's request line for the {what} (GET <path>?<query> HTTP/1.1) is {length} bytes, and esp_http_client builds it in its {DefaultTransmitBuffer}-byte transmit buffer (room for {DefaultTransmitBuffer - 1}): the device logs \"HTTP_CLIENT: Out of buffer\" and sends nothing. Set .buffer_size_tx = 1024 in the esp_http_client_config_t given to esp_https_ota, or shorten {shorten}.", shown));
+                    $"{shown}: the device's request line for the {what} (GET <path>?<query> HTTP/1.1) is {length} bytes, and esp_http_client builds it in its {DefaultTransmitBuffer}-byte transmit buffer (room for {DefaultTransmitBuffer - 1}): the device logs \"HTTP_CLIENT: Out of buffer\" and sends nothing. Set .buffer_size_tx = {BufferFor(length)} in the esp_http_client_config_t given to esp_https_ota, or shorten {shorten}.", shown));
             }
         }
 

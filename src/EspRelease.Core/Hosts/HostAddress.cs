@@ -6,7 +6,7 @@ namespace EspRelease.Core.Hosts;
 
 /// <summary>
 /// Turns a <c>--to</c> value into a host: <c>dir:&lt;path&gt;</c> or a plain path is a folder,
-/// <c>azure://&lt;account&gt;/&lt;container&gt;[/&lt;prefix&gt;]</c> an Azure Blob container (credentials from the environment).
+/// <c>azure://&lt;account&gt;/&lt;container&gt;[/&lt;prefix&gt;]</c> an Azure Blob container, <c>s3://&lt;bucket&gt;[/&lt;prefix&gt;]</c> an S3 bucket (credentials from the environment).
 /// </summary>
 public static partial class HostAddress
 {
@@ -26,6 +26,11 @@ public static partial class HostAddress
         if (address.StartsWith(AzureBlobAddress.Scheme, StringComparison.OrdinalIgnoreCase))
         {
             return OpenAzure(address, environment);
+        }
+
+        if (address.StartsWith(S3Address.Scheme, StringComparison.OrdinalIgnoreCase))
+        {
+            return OpenS3(address, environment);
         }
 
         if (address.Contains("://", StringComparison.Ordinal))
@@ -48,8 +53,9 @@ public static partial class HostAddress
     }
 
     /// <summary>
-    /// Replaces the values of SAS signatures (<c>sig=</c>), account keys (<c>AccountKey=</c>) and
-    /// connection-string SAS tokens (<c>SharedAccessSignature=</c>) anywhere in a text.
+    /// Replaces the values of SAS signatures (<c>sig=</c>), account keys (<c>AccountKey=</c>),
+    /// connection-string SAS tokens (<c>SharedAccessSignature=</c>), and a presigned S3 URL's
+    /// signature, session token and credential scope anywhere in a text.
     /// </summary>
     public static string RedactSecrets(string text)
     {
@@ -63,11 +69,15 @@ public static partial class HostAddress
 #pragma warning disable CA1859
 
     private static IReleaseHost OpenAzure(string address, Func<string, string?> environment) => AzureBlobHost.Open(address, environment);
+
+    // The same for the AWS SDK and s3:// hosts.
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static IReleaseHost OpenS3(string address, Func<string, string?> environment) => S3Host.Open(address, environment);
 #pragma warning restore CA1859
 
     private static EspReleaseException Invalid(string address, string why) =>
-        new(DiagnosticCodes.HostInvalid, $"--to \"{Redact(address)}\": {why}. Expected dir:<folder>, {AzureBlobAddress.Form} or a folder path.", kind: FailureKind.Usage);
+        new(DiagnosticCodes.HostInvalid, $"--to \"{Redact(address)}\": {why}. Expected dir:<folder>, {AzureBlobAddress.Form}, {S3Address.Form} or a folder path.", kind: FailureKind.Usage);
 
-    [GeneratedRegex(@"(?<name>sig|AccountKey|SharedAccessSignature)=[^&;\s""'<>]*", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"(?<name>sig|AccountKey|SharedAccessSignature|X-Amz-Signature|X-Amz-Security-Token|X-Amz-Credential|AWS_SECRET_ACCESS_KEY|AWS_SESSION_TOKEN)=[^&;\s""'<>]*", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex Secret();
 }

@@ -5,8 +5,9 @@ namespace EspRelease.MSBuild.Tasks;
 
 /// <summary>
 /// <c>esp-release publish &lt;release-dir&gt; --to HOST</c>: uploads a packed release and moves the channel
-/// pointer. Host credentials (AZURE_STORAGE_*) and the signing key (ESP_RELEASE_SIGNING_KEY) are read
-/// by the tool from its environment; there is deliberately no parameter for them.
+/// pointer. Host credentials (AZURE_STORAGE_*, the AWS chain: AWS_ACCESS_KEY_ID, AWS_PROFILE, …) and the
+/// signing key (ESP_RELEASE_SIGNING_KEY) are read by the tool from its environment; there is
+/// deliberately no parameter for them.
 /// </summary>
 public sealed class EspReleasePublishTask : EspReleaseToolTask
 {
@@ -14,7 +15,7 @@ public sealed class EspReleasePublishTask : EspReleaseToolTask
     [Required]
     public string ReleaseDirectory { get; set; } = "";
 
-    /// <summary><c>dir:&lt;folder&gt;</c> or <c>azure://account/container[/prefix]</c>; empty: esp-release.json's host.</summary>
+    /// <summary><c>dir:&lt;folder&gt;</c>, <c>azure://account/container[/prefix]</c> or <c>s3://bucket[/prefix]</c>; empty: esp-release.json's host.</summary>
     public string Host { get; set; } = "";
 
     public string KeyFile { get; set; } = "";
@@ -35,6 +36,15 @@ public sealed class EspReleasePublishTask : EspReleaseToolTask
     /// <summary>The ESP-IDF project, whose embedded CA file that check uses when <see cref="CaFile"/> is empty.</summary>
     public string ProjectDirectory { get; set; } = "";
 
+    /// <summary>s3:// hosts: an S3-compatible service's endpoint (--s3-endpoint); empty: AWS_ENDPOINT_URL_S3, else AWS.</summary>
+    public string S3Endpoint { get; set; } = "";
+
+    /// <summary>s3:// hosts: path-style addressing (--s3-path-style).</summary>
+    public bool S3PathStyle { get; set; }
+
+    /// <summary>s3:// hosts on a service that ignores If-Match: replace the pointer anyway (--s3-unconditional-writes; one publisher at a time).</summary>
+    public bool S3UnconditionalWrites { get; set; }
+
     protected override string Verb => "publish";
 
     protected override string ResultKey => "ChannelPointer";
@@ -50,5 +60,8 @@ public sealed class EspReleasePublishTask : EspReleaseToolTask
         arguments.AddOptions("--trusted-key", TrustedKeys.Select(k => k.GetMetadata("FullPath")));
         arguments.AddOption("--ca", FullPathOrEmpty(CaFile));
         arguments.AddOption("--project", FullPathOrEmpty(ProjectDirectory));
+        arguments.AddOption("--s3-endpoint", S3Endpoint);
+        arguments.AddFlag("--s3-path-style", S3PathStyle);
+        arguments.AddFlag("--s3-unconditional-writes", S3UnconditionalWrites);
     }
 }
