@@ -11,8 +11,8 @@
 //     s3rver 3.7.1 checks the access key id but not the signature ("unimplemented" in its source),
 //     so without this a wrong secret would pass. 403 SignatureDoesNotMatch, as AWS answers.
 //   - PUT (and CompleteMultipartUpload) honour If-None-Match: * and If-Match: <etag>, answering
-//     412 PreconditionFailed as AWS does; writes to one key are serialized so check-and-store is
-//     atomic, as it is on AWS.
+//     412 PreconditionFailed as AWS does; requests to one key are serialized so check-and-store is
+//     atomic and a read never meets a write half done, as on AWS.
 //   - requests with no signature get 403 AccessDenied, as on a bucket without a public-read policy
 //     (s3rver serves anonymous reads and writes); with --public, anonymous GET and HEAD are served.
 //   - a PUT (object or part) takes effect only once its whole body has arrived: s3rver 3.7.1 streams
@@ -142,15 +142,18 @@ async function aws(ctx, next) {
   const noneMatch = ctx.get('if-none-match');
   const match = ctx.get('if-match');
   const write = (ctx.method === 'PUT' && !('uploadId' in ctx.query)) || (ctx.method === 'POST' && 'uploadId' in ctx.query);
-  if (!write || !key || (!noneMatch && !match)) {
+  if (!key || !(write || ctx.method === 'GET' || ctx.method === 'HEAD')) {
     return next();
   }
+  // One request per key at a time: s3rver writes an object in place (content, then metadata), so a read
+  // that meets a write would see half of it; on AWS a PUT is atomic. (A GET's lock ends when its body
+  // starts streaming, so only reads that start during a write wait.)
   return serialized(`${bucketName}/${key}`, async () => {
     const store = ctx.app.store;
-    if (noneMatch === '*' && await store.existsObject(bucketName, key)) {
+    if (write && noneMatch === '*' && await store.existsObject(bucketName, key)) {
       throw precondition('If-None-Match');
     }
-    if (match) {
+    if (write && match) {
       if (!await store.existsObject(bucketName, key)) {
         throw new S3Error('NoSuchKey', 'The specified key does not exist.', { Key: key });
       }

@@ -37,7 +37,7 @@ internal static class HostOptions
     /// <summary>Azure Blob: how long the device URL's SAS must keep working at least.</summary>
     public static Option<int> SasDays() => new("--sas-days")
     {
-        Description = "Azure Blob, private container: the device URL's read-only SAS keeps working at least this many days; its stored access policy is extended when it would expire sooner (never shortened).",
+        Description = "Azure Blob, private container: the device URL's read-only SAS keeps working at least this many days; its stored access policy is extended when it would expire sooner (never shortened). S3, private bucket: how long the presigned URLs last, at most 7 days (S3's limit, said in a warning).",
         DefaultValueFactory = _ => 365,
         CustomParser = result => WholeNumberParser.Parse(result, "--sas-days", 1, 36500, "a whole number of days from 1 to 36500") ?? 0,
     };
@@ -52,7 +52,7 @@ internal static class HostOptions
     /// <summary>Azure Blob: print the device URL with its SAS.</summary>
     public static Option<bool> ShowSas() => new("--show-sas")
     {
-        Description = "Azure Blob: print the device URL whole, with its read-only SAS, on stdout (for sdkconfig; never in diagnostics or --json). Without it the query is shown as <redacted>.",
+        Description = "Azure Blob and S3: print the device URL whole, with its read-only SAS or presigned signature, on stdout (for sdkconfig; never in diagnostics or --json). Without it the query is shown as <redacted>.",
     };
 
     public static IReleaseHost Open(CommandContext context, string? flag, string flagName, S3Flags s3) =>
