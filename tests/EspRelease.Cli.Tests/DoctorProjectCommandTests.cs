@@ -53,11 +53,10 @@ public sealed class DoctorProjectCommandTests : IDisposable
     public async Task Failure_2_an_IPv6_only_listener_behind_an_IPv4_URL_is_errno_113_before_flashing()
     {
         Assert.True(Socket.OSSupportsIPv6, "this machine has no IPv6, so a server on ::1 cannot be started");
-        var listener = new TcpListener(IPAddress.IPv6Loopback, 0);
-        listener.Start();
+        var listener = Ipv6OnlyListener.Start();
         try
         {
-            var port = ((IPEndPoint)listener.LocalEndpoint).Port;
+            var port = listener.Port;
             var project = DoctorProject.Create(_temp, _serverRoot, $"https://127.0.0.1:{port}/fw.bin");
 
             var (exit, stdout, stderr) = await CliRunner.Run("doctor", "--project", project, "--diagnostics-format", "github");
@@ -77,7 +76,7 @@ public sealed class DoctorProjectCommandTests : IDisposable
         }
         finally
         {
-            listener.Stop();
+            listener.Dispose();
         }
     }
 

@@ -36,8 +36,11 @@ public sealed class MisbehavingServer : IAsyncDisposable
     private readonly List<Task> _connections = [];
     private readonly Task _accepting;
 
-    private MisbehavingServer(TcpListener listener, X509Certificate2? certificate, Misbehavior behavior)
+    private readonly Ipv6OnlyListener? _ipv6Only;
+
+    private MisbehavingServer(TcpListener listener, X509Certificate2? certificate, Misbehavior behavior, Ipv6OnlyListener? ipv6Only = null)
     {
+        _ipv6Only = ipv6Only;
         _listener = listener;
         _certificate = certificate;
         _behavior = behavior;
@@ -57,12 +60,13 @@ public sealed class MisbehavingServer : IAsyncDisposable
     /// <param name="address">Loopback only: 127.0.0.1 or ::1 (only that family listens).</param>
     public static MisbehavingServer Start(Misbehavior behavior, X509Certificate2? certificate, IPAddress? address = null)
     {
-        var listener = new TcpListener(address ?? IPAddress.Loopback, 0);
-        if (listener.Server.AddressFamily == AddressFamily.InterNetworkV6)
+        if (address is { AddressFamily: AddressFamily.InterNetworkV6 })
         {
-            listener.Server.DualMode = false;
+            var ipv6Only = Ipv6OnlyListener.Start();
+            return new MisbehavingServer(ipv6Only.Listener, certificate, behavior, ipv6Only);
         }
 
+        var listener = new TcpListener(address ?? IPAddress.Loopback, 0);
         listener.Start();
         return new MisbehavingServer(listener, certificate, behavior);
     }
@@ -73,6 +77,7 @@ public sealed class MisbehavingServer : IAsyncDisposable
     {
         await _stop.CancelAsync();
         _listener.Stop();
+        _ipv6Only?.Dispose();
         Task[] running;
         lock (_connections)
         {

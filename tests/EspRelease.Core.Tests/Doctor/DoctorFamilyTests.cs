@@ -1,4 +1,3 @@
-using System.Net;
 using System.Net.Sockets;
 using EspRelease.Core.Diagnostics;
 using EspRelease.Core.Doctor;
@@ -20,11 +19,10 @@ public sealed class DoctorFamilyTests : IDisposable
     public async Task Failure_2_a_server_on_IPv6_only_behind_an_IPv4_URL_is_errno_113_predicted_and_confirmed()
     {
         Assert.True(Socket.OSSupportsIPv6, "this machine has no IPv6, so a server on ::1 cannot be started");
-        var listener = new TcpListener(IPAddress.IPv6Loopback, 0);
-        listener.Start();
+        var listener = Ipv6OnlyListener.Start();
         try
         {
-            var port = ((IPEndPoint)listener.LocalEndpoint).Port;
+            var port = listener.Port;
             var project = DoctorProject.Create(_temp, TestPki.CreateRoot("Doctor Family Root"), $"https://127.0.0.1:{port}/fw.bin");
 
             var report = await ProjectDoctor.PredictAsync(DoctorProject.Options(project), CancellationToken.None);
@@ -43,7 +41,7 @@ public sealed class DoctorFamilyTests : IDisposable
         }
         finally
         {
-            listener.Stop();
+            listener.Dispose();
         }
     }
 }
