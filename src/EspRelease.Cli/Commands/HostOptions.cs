@@ -58,9 +58,6 @@ internal static class HostOptions
     public static IReleaseHost Open(CommandContext context, string? flag, string flagName, S3Flags s3) =>
         HostAddress.Open(flag ?? context.Config.Host ?? throw new EspReleaseException(DiagnosticCodes.HostInvalid,
             $"no host: pass {flagName} dir:<folder>, {flagName} {AzureBlobAddress.Form} or {flagName} {S3Address.Form}, or set \"host\" in esp-release.json.", kind: FailureKind.Usage), s3.Environment(context));
-
-    /// <summary>What a host warned about while the command ran (an S3 pointer written without a condition).</summary>
-    public static IReadOnlyList<Diagnostic> Warnings(IReleaseHost host) => host is S3Host s3 ? s3.Warnings : [];
 }
 
 /// <summary>

@@ -47,7 +47,6 @@ internal sealed class PromoteCommand : ReleaseCommandBase
             RolloutPercent = context.Get(RolloutOption),
             Created = CommandContext.Now,
         }, cancellationToken);
-        change = change with { Warnings = [.. change.Warnings, .. HostOptions.Warnings(host)] };
 
         if (context.Json)
         {

@@ -77,7 +77,6 @@ internal sealed class PublishCommand : ReleaseCommandBase
             Created = CommandContext.Now,
         }, progress, cancellationToken);
         progress.Done();
-        change = change with { Warnings = [.. change.Warnings, .. HostOptions.Warnings(host)] };
         change = await DeviceUrl.AttachAsync(host, change, new DeviceUrlRequest(context.Get(SasPolicyOption)!, TimeSpan.FromDays(context.Get(SasDaysOption))), cancellationToken);
         var probe = await ProbeAsync(context, change, key, cancellationToken);
         ResultsFile.AddRelease(context.Results, release);

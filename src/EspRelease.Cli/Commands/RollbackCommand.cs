@@ -38,7 +38,6 @@ internal sealed class RollbackCommand : ReleaseCommandBase
             TrustedKeys = context.TrustedKeys(context.Get(TrustedKeysOption)),
             Created = CommandContext.Now,
         }, cancellationToken);
-        change = change with { Warnings = [.. change.Warnings, .. HostOptions.Warnings(host)] };
 
         if (context.Json)
         {

@@ -43,7 +43,6 @@ internal abstract class RolloutChangeCommandBase : ReleaseCommandBase
             TrustedKeys = context.TrustedKeys(context.Get(TrustedKeysOption)),
             Created = CommandContext.Now,
         }, cancellationToken);
-        change = change with { Warnings = [.. change.Warnings, .. HostOptions.Warnings(host)] };
         context.Results["Channel"] = change.Channel;
         context.Results["Version"] = change.Manifest.Version;
         context.Results["Sequence"] = change.Manifest.Sequence.ToString(CultureInfo.InvariantCulture);

@@ -17,7 +17,7 @@ namespace EspRelease.Core.Hosts;
 /// (<see cref="S3ConditionalWrites"/>): create-only then falls back to HEAD before PUT, and pointers
 /// are replaced only when the user vouches that one publisher runs at a time.
 /// </summary>
-public sealed class S3Host : IDeviceUrlHost, IDisposable
+public sealed class S3Host : IDeviceUrlHost, IHostWarnings, IDisposable
 {
     /// <summary>User metadata holding the content's SHA-256 (lowercase hex): sent as x-amz-meta-sha256.</summary>
     public const string Sha256Metadata = "sha256";
@@ -61,7 +61,7 @@ public sealed class S3Host : IDeviceUrlHost, IDisposable
     /// <summary>The extra CAs the endpoint is trusted with (the anonymous-read check uses them too).</summary>
     internal X509Certificate2Collection? TrustedRoots { get; }
 
-    /// <summary>What this host warned about so far (writes made without a condition); the commands print them.</summary>
+    /// <summary>What this host warned about so far (writes made without a condition); channel changes carry them.</summary>
     public IReadOnlyList<Diagnostic> Warnings
     {
         get

@@ -41,10 +41,14 @@ public sealed record ChannelChange
         Previous = state.Current.Manifest, Changed = false, KeyId = state.Current.KeyId,
     };
 
-    /// <summary>The channel now points at <paramref name="pointer"/>, signed with <paramref name="keyId"/>.</summary>
-    internal static ChannelChange To(string host, ChannelState state, ReleaseManifest pointer, string keyId, IReadOnlyList<Diagnostic> warnings, int filesUploaded = 0) => new()
+    /// <summary>
+    /// The channel now points at <paramref name="pointer"/>, signed with <paramref name="keyId"/>; the
+    /// warnings are the operation's and then the host's own (<see cref="Hosts.IHostWarnings"/>).
+    /// </summary>
+    internal static ChannelChange To(Hosts.IReleaseHost host, ChannelState state, ReleaseManifest pointer, string keyId, IReadOnlyList<Diagnostic> warnings, int filesUploaded = 0) => new()
     {
-        Host = host, Channel = state.Channel, Manifest = pointer, PointerPath = Hosts.HostLayout.ChannelPointer(state.Channel),
-        Previous = state.Current?.Manifest, Changed = true, KeyId = keyId, Warnings = warnings, FilesUploaded = filesUploaded,
+        Host = host.Display, Channel = state.Channel, Manifest = pointer, PointerPath = Hosts.HostLayout.ChannelPointer(state.Channel),
+        Previous = state.Current?.Manifest, Changed = true, KeyId = keyId, FilesUploaded = filesUploaded,
+        Warnings = host is Hosts.IHostWarnings own ? [.. warnings, .. own.Warnings] : warnings,
     };
 }

@@ -35,7 +35,7 @@ public static class ChannelMover
         }
 
         var pointer = await ChannelWriter.PointAsync(host, target, entry.Manifest, entry.Manifest.Firmware.Path, ChannelActions.Promote, ChannelRollout.For(to, entry.Manifest, options.RolloutPercent), options, cancellationToken);
-        return ChannelChange.To(host.Display, target, pointer, options.Key.KeyId, warnings);
+        return ChannelChange.To(host, target, pointer, options.Key.KeyId, warnings);
     }
 
     /// <summary>Points <paramref name="channel"/> back at the release it had before the current one.</summary>
@@ -62,7 +62,7 @@ public static class ChannelMover
         await EnsureFirmwareAsync(host, previous, cancellationToken);
         // No rollout: every device that took the bad release must come back.
         var pointer = await ChannelWriter.PointAsync(host, state, previous.Manifest, previous.Manifest.Firmware.Path, ChannelActions.Rollback, null, options, cancellationToken);
-        return ChannelChange.To(host.Display, state, pointer, options.Key.KeyId, []);
+        return ChannelChange.To(host, state, pointer, options.Key.KeyId, []);
     }
 
     // A pointer is never moved to a firmware that is not there, whole, with the bytes signed for.

@@ -74,6 +74,6 @@ public static class ChannelRollout
         }
 
         var pointer = await ChannelWriter.PointAsync(host, state, current, current.Firmware.Path, action, For(state.Channel, current, after), options, cancellationToken);
-        return ChannelChange.To(host.Display, state, pointer, options.Key.KeyId, warnings);
+        return ChannelChange.To(host, state, pointer, options.Key.KeyId, warnings);
     }
 }

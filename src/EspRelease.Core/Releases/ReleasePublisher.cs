@@ -50,6 +50,6 @@ public static class ReleasePublisher
         }
 
         var pointer = await ChannelWriter.PointAsync(host, state, manifest, pointerFirmware, ChannelActions.Publish, ChannelRollout.For(channel, manifest, options.RolloutPercent), options, cancellationToken);
-        return ChannelChange.To(host.Display, state, pointer, options.Key.KeyId, warnings, uploaded);
+        return ChannelChange.To(host, state, pointer, options.Key.KeyId, warnings, uploaded);
     }
 }
